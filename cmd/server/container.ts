@@ -1,0 +1,88 @@
+import 'reflect-metadata';
+import { Container } from 'inversify';
+import { Logger } from '../../lib/adapter/logger';
+import { TokenVerifier } from '../../lib/adapter/token-verifier';
+import { Config } from '../../internal/config/config';
+import { JoseTokenVerifier } from '../../pkg/jwt/jose-token-verifier';
+import { openPGlite, openPostgres, type DatabaseHandle } from '../../pkg/postgres/database';
+import { migrateToLatest } from '../../pkg/postgres/migrate';
+import { createRedisClient, type RedisClient } from '../../pkg/redis/client';
+import { WinstonLogger } from '../../pkg/winston/winston-logger';
+import { coreModule } from './modules/core.module';
+import { memoryModule } from './modules/memory.module';
+import { postgresModule } from './modules/postgres.module';
+import { redisModule } from './modules/redis.module';
+
+export interface Runtime {
+  container: Container;
+  config: Config;
+  logger: Logger;
+  storage: { database: DatabaseHandle['kind']; cache: 'redis' | 'memory' };
+  /** Closes clients and pools and releases the embedded data directory. */
+  close(): Promise<void>;
+}
+
+const REDIS_CONNECT_TIMEOUT_MS = 5_000;
+
+async function connectRedis(url: string, logger: Logger): Promise<RedisClient> {
+  let lastError = '';
+  const client = createRedisClient(url, (error) => {
+    // node-redis reports every failed reconnect; log each distinct failure once.
+    if (error.message !== lastError) logger.warn('redis connection error', { error: error.message });
+    lastError = error.message;
+  });
+  client.on('ready', () => {
+    if (lastError) logger.info('redis connection restored');
+    lastError = '';
+  });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      client.connect(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`could not reach Redis at ${url} within ${REDIS_CONNECT_TIMEOUT_MS} ms`)), REDIS_CONNECT_TIMEOUT_MS);
+      }),
+    ]);
+  } catch (error) {
+    client.destroy();
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+  return client;
+}
+
+/**
+ * THE composition root: the only place that picks implementations. No DATABASE_URL means embedded PGlite;
+ * no REDIS_URL means the in-process implementations of the Redis-backed ports.
+ */
+export async function buildRuntime(config: Config, logger: Logger = new WinstonLogger(config.logLevel)): Promise<Runtime> {
+  const database = config.databaseUrl
+    ? openPostgres(config.databaseUrl, { onIdleError: (error) => logger.warn('idle database client error', { error: error.message }) })
+    : await openPGlite(config.dataDir);
+  let redis: RedisClient | null = null;
+  try {
+    await migrateToLatest(database.db);
+    redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : null;
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+
+  const container = new Container({ defaultScope: 'Singleton' });
+  container.bind(Config).toConstantValue(config);
+  container.bind(Logger).toConstantValue(logger);
+  container.bind(TokenVerifier).toConstantValue(new JoseTokenVerifier(config.jwtSecret));
+  container.load(coreModule, postgresModule(database), redis ? redisModule(redis) : memoryModule());
+
+  return {
+    container,
+    config,
+    logger,
+    storage: { database: database.kind, cache: redis ? 'redis' : 'memory' },
+    close: async () => {
+      if (redis?.isOpen) await redis.close();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import 'reflect-metadata';
+import type { Server } from 'node:http';
+import { ConfigError, loadConfig, loadDotEnv, type Config } from '../../internal/config/config';
+import { HttpApp } from '../../internal/controller/http-app';
+import { buildRuntime } from './container';
+
+// In-flight requests get this long to finish after SIGTERM before the process exits anyway.
+const SHUTDOWN_GRACE_MS = 10_000;
+
+function readConfig(): Config {
+  try {
+    loadDotEnv();
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  const runtime = await buildRuntime(config);
+  const { logger } = runtime;
+  if (config.jwtSecretIsDefault) {
+    logger.warn('JWT_SECRET is not set: using the development secret; never do this in production');
+  }
+  if (config.databaseUrl && !config.redisUrl) {
+    logger.warn('DATABASE_URL without REDIS_URL: holds and queues live in this process only; run one process');
+  }
+
+  const app = runtime.container.get(HttpApp).build();
+  const server: Server = app.listen(config.port, config.host, () => {
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    logger.info('listening', { url: `http://${config.host}:${port}`, ...runtime.storage });
+  });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down', { signal });
+    const force = setTimeout(() => {
+      logger.error('shutdown grace period exceeded; exiting');
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS);
+    force.unref();
+    server.close(async () => {
+      await runtime.close();
+      logger.info('stopped');
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  console.error(`onsale failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

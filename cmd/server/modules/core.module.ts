@@ -1,0 +1,26 @@
+import { ContainerModule } from 'inversify';
+import { Clock } from '../../../lib/adapter/clock';
+import { Auth } from '../../../internal/controller/auth';
+import { Controller } from '../../../internal/controller/controller';
+import { EventController } from '../../../internal/controller/event.controller';
+import { HealthController } from '../../../internal/controller/health.controller';
+import { HttpApp } from '../../../internal/controller/http-app';
+import { SeatController } from '../../../internal/controller/seat.controller';
+import { EventService } from '../../../internal/service/event.service';
+import { HealthService } from '../../../internal/service/health.service';
+import { SeatService } from '../../../internal/service/seat.service';
+import { SystemClock } from '../../../pkg/system/system-clock';
+
+/** Services and controllers: the same in every storage mode. */
+export const coreModule = new ContainerModule(({ bind }) => {
+  bind(Clock).toConstantValue(new SystemClock());
+  bind(HealthService).toSelf();
+  bind(EventService).toSelf();
+  bind(SeatService).toSelf();
+
+  bind(Auth).toSelf();
+  bind(HttpApp).toSelf();
+  bind(Controller).to(HealthController);
+  bind(Controller).to(EventController);
+  bind(Controller).to(SeatController);
+});

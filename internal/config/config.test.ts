@@ -1,0 +1,50 @@
+import { ConfigError, DEVELOPMENT_JWT_SECRET, loadConfig } from './config';
+
+describe('loadConfig', () => {
+  it('runs with no configuration at all: embedded storage, port 8080, development secret', () => {
+    expect(loadConfig({})).toMatchObject({
+      port: 8080,
+      host: '0.0.0.0',
+      databaseUrl: null,
+      redisUrl: null,
+      dataDir: './data',
+      jwtSecret: DEVELOPMENT_JWT_SECRET,
+      jwtSecretIsDefault: true,
+      logLevel: 'info',
+      nodeEnv: 'development',
+    });
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      PORT: '9000',
+      HOST: '127.0.0.1',
+      DATABASE_URL: 'postgres://u@db:5432/x',
+      REDIS_URL: 'redis://cache:6379',
+      DATA_DIR: '/var/onsale',
+      JWT_SECRET: 's3cret',
+      LOG_LEVEL: 'debug',
+      NODE_ENV: 'test',
+    });
+    expect(config).toMatchObject({ port: 9000, host: '127.0.0.1', databaseUrl: 'postgres://u@db:5432/x', redisUrl: 'redis://cache:6379', dataDir: '/var/onsale', jwtSecret: 's3cret', jwtSecretIsDefault: false, logLevel: 'debug', nodeEnv: 'test' });
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL'],
+    [{ REDIS_URL: 'http://x' }, 'REDIS_URL'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
+  ])('rejects %p naming %s in one line', (env, variable) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(new RegExp(`^invalid configuration: ${variable} `));
+  });
+
+  it('refuses production without a long JWT_SECRET', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET/);
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'short' })).toThrow(/JWT_SECRET/);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).jwtSecretIsDefault).toBe(false);
+  });
+});

@@ -1,0 +1,99 @@
+import { existsSync } from 'node:fs';
+
+export type NodeEnv = 'development' | 'production' | 'test';
+export type LogLevel = 'error' | 'warn' | 'info' | 'debug' | 'silent';
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Absent: embedded PGlite under dataDir. */
+  databaseUrl: string | null;
+  /** Absent: in-process implementations of the Redis-backed ports. */
+  redisUrl: string | null;
+  /** Every Redis key starts with it, so several deployments (or test runs) can share one Redis. */
+  redisKeyPrefix: string;
+  dataDir: string;
+  jwtSecret: string;
+  /** True when no JWT_SECRET was given and the development secret is in use. */
+  jwtSecretIsDefault: boolean;
+  logLevel: LogLevel;
+  nodeEnv: NodeEnv;
+}
+export const Config = Symbol.for('Config');
+
+/** Used only outside production, with a warning at start-up; never accepted in production. */
+export const DEVELOPMENT_JWT_SECRET = 'onsale-development-secret-do-not-use-in-production';
+const MIN_PRODUCTION_SECRET_LENGTH = 32;
+
+export class ConfigError extends Error {
+  constructor(variable: string, problem: string) {
+    super(`invalid configuration: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function text(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const value = text(env, name) ?? fallback;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new ConfigError(name, `must be one of ${allowed.join(', ')} (got "${value}")`);
+  }
+  return value as T;
+}
+
+export function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^-?\d+$/.test(raw) || value < min || value > max) {
+    throw new ConfigError(name, `must be a whole number from ${min} to ${max} (got "${raw}")`);
+  }
+  return value;
+}
+
+function url(env: Env, name: string, protocols: readonly string[]): string | null {
+  const raw = text(env, name);
+  if (raw === undefined) return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'is not a valid URL');
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must use ${protocols.join(' or ')} (got "${parsed.protocol}")`);
+  }
+  return raw;
+}
+
+/** Reads and validates the environment; throws ConfigError naming the first bad variable. */
+export function loadConfig(env: Env = process.env): Config {
+  const nodeEnv = oneOf<NodeEnv>(env, 'NODE_ENV', ['development', 'production', 'test'], 'development');
+  const secret = text(env, 'JWT_SECRET');
+  if (nodeEnv === 'production' && (secret === undefined || secret.length < MIN_PRODUCTION_SECRET_LENGTH)) {
+    throw new ConfigError('JWT_SECRET', `must be set to at least ${MIN_PRODUCTION_SECRET_LENGTH} characters when NODE_ENV=production`);
+  }
+  return {
+    port: integer(env, 'PORT', 8080, 0, 65535),
+    host: text(env, 'HOST') ?? '0.0.0.0',
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    redisKeyPrefix: text(env, 'REDIS_KEY_PREFIX') ?? 'onsale:',
+    dataDir: text(env, 'DATA_DIR') ?? './data',
+    jwtSecret: secret ?? DEVELOPMENT_JWT_SECRET,
+    jwtSecretIsDefault: secret === undefined,
+    logLevel: oneOf<LogLevel>(env, 'LOG_LEVEL', ['error', 'warn', 'info', 'debug', 'silent'], 'info'),
+    nodeEnv,
+  };
+}
+
+/** Loads `.env` from the working directory into process.env when present (real env vars win). */
+export function loadDotEnv(path = '.env'): void {
+  if (existsSync(path)) process.loadEnvFile(path);
+}

@@ -1,0 +1,81 @@
+import { inject, injectable } from 'inversify';
+import { Clock } from '../../lib/adapter/clock';
+import { ConflictError, NotFoundError } from '../../lib/domain/errors';
+import { assertValidEventDraft, eventPhase, type Event, type EventDraft, type EventPhase } from '../../lib/domain/event';
+import { newId } from '../../lib/domain/id';
+import type { SeatCounts } from '../../lib/domain/seat';
+import { EventRepository } from '../../lib/repository/event-repository';
+import { SeatRepository } from '../../lib/repository/seat-repository';
+
+export interface EventView {
+  event: Event;
+  phase: EventPhase;
+}
+
+export interface EventDetail extends EventView {
+  counts: SeatCounts;
+}
+
+@injectable()
+export class EventService {
+  constructor(
+    @inject(EventRepository) private readonly events: EventRepository,
+    @inject(SeatRepository) private readonly seats: SeatRepository,
+    @inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  async create(draft: EventDraft): Promise<EventView> {
+    assertValidEventDraft(draft);
+    const now = this.clock.now();
+    const event: Event = { ...draft, id: newId(), createdAt: now, updatedAt: now };
+    await this.events.create(event);
+    return this.view(event);
+  }
+
+  /** The event or NotFoundError; other services use it to check an event exists. */
+  async require(id: string): Promise<Event> {
+    const event = await this.events.findById(id);
+    if (!event) throw new NotFoundError('Event', id);
+    return event;
+  }
+
+  async get(id: string): Promise<EventDetail> {
+    const event = await this.require(id);
+    return { ...this.view(event), counts: await this.counts(event) };
+  }
+
+  async listActive(): Promise<EventView[]> {
+    const events = await this.events.listActive(this.clock.now());
+    return events.map((event) => this.view(event));
+  }
+
+  async update(id: string, draft: EventDraft): Promise<EventView> {
+    assertValidEventDraft(draft);
+    const current = await this.require(id);
+    if (current.isSeatedEvent !== draft.isSeatedEvent) {
+      const stored = await this.seats.countByStatus(id);
+      if (stored.available + stored.reserved + stored.sold > 0) {
+        throw new ConflictError('event-has-seats', 'is_seated_event cannot change once seats exist.');
+      }
+    }
+    const event: Event = { ...draft, id, createdAt: current.createdAt, updatedAt: this.clock.now() };
+    if (!(await this.events.update(event))) throw new NotFoundError('Event', id);
+    return this.view(event);
+  }
+
+  async delete(id: string): Promise<void> {
+    if (!(await this.events.delete(id))) throw new NotFoundError('Event', id);
+  }
+
+  private view(event: Event): EventView {
+    return { event, phase: eventPhase(event, this.clock.now()) };
+  }
+
+  private async counts(event: Event): Promise<SeatCounts> {
+    if (!event.isSeatedEvent) {
+      return { available: event.totalTickets ?? 0, held: 0, reserved: 0, sold: 0 };
+    }
+    const stored = await this.seats.countByStatus(event.id);
+    return { ...stored, held: 0 };
+  }
+}

@@ -1,0 +1,5 @@
+/** Time source; tests substitute a controllable one. */
+export interface Clock {
+  now(): Date;
+}
+export const Clock = Symbol.for('Clock');

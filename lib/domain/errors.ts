@@ -1,0 +1,106 @@
+/**
+ * Domain errors carry a stable `code` (it becomes the problem `type`) and a `kind`. The kind says what
+ * went wrong in domain terms; internal/controller/problem.ts is the one place that turns kinds into HTTP.
+ */
+export type ErrorKind =
+  | 'invalid'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'unprocessable'
+  | 'rate_limited'
+  | 'unavailable';
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export abstract class DomainError extends Error {
+  abstract readonly kind: ErrorKind;
+  /** Extension members added to the problem body (snake_case keys). */
+  readonly extensions: Record<string, unknown>;
+  /** When set, the client may retry after this many seconds (Retry-After). */
+  readonly retryAfterSeconds?: number;
+
+  constructor(
+    readonly code: string,
+    message: string,
+    options: { extensions?: Record<string, unknown>; retryAfterSeconds?: number; cause?: unknown } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.name = new.target.name;
+    this.extensions = options.extensions ?? {};
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+}
+
+export class ValidationError extends DomainError {
+  readonly kind = 'invalid';
+  constructor(readonly errors: FieldError[], message = 'The request is not valid.') {
+    super('validation-error', message, { extensions: { errors } });
+  }
+
+  static field(field: string, message: string): ValidationError {
+    return new ValidationError([{ field, message }], `${field}: ${message}`);
+  }
+}
+
+export class UnauthenticatedError extends DomainError {
+  readonly kind = 'unauthenticated';
+  constructor(message = 'A valid bearer token is required.') {
+    super('unauthenticated', message);
+  }
+}
+
+export class ForbiddenError extends DomainError {
+  readonly kind = 'forbidden';
+  constructor(message = 'You may not do this.', code = 'forbidden') {
+    super(code, message);
+  }
+}
+
+export class NotFoundError extends DomainError {
+  readonly kind = 'not_found';
+  constructor(resource: string, id?: string) {
+    super('not-found', id === undefined ? `${resource} not found.` : `${resource} ${id} not found.`);
+  }
+}
+
+export class ConflictError extends DomainError {
+  readonly kind = 'conflict';
+  constructor(
+    code: string,
+    message: string,
+    options: { extensions?: Record<string, unknown>; retryAfterSeconds?: number } = {},
+  ) {
+    super(code, message, options);
+  }
+}
+
+export class UnprocessableError extends DomainError {
+  readonly kind = 'unprocessable';
+  constructor(code: string, message: string) {
+    super(code, message);
+  }
+}
+
+export class RateLimitedError extends DomainError {
+  readonly kind = 'rate_limited';
+  constructor(retryAfterSeconds: number) {
+    super('rate-limited', 'Too many requests; slow down.', { retryAfterSeconds });
+  }
+}
+
+/** A dependency (database, cache) is down or timed out: the request changed nothing and may be retried. */
+export class DependencyUnavailableError extends DomainError {
+  readonly kind = 'unavailable';
+  constructor(dependency: string, cause?: unknown, retryAfterSeconds = 2) {
+    super('dependency-unavailable', `The ${dependency} is unavailable; retry shortly.`, {
+      retryAfterSeconds,
+      cause,
+      extensions: { dependency },
+    });
+  }
+}

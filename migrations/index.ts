@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely/migration';
+import * as m0001 from './0001_events_seats';
+
+/** Every migration, by name; names sort in the order they apply. Add new ones here. */
+export const migrations: Record<string, Migration> = {
+  '0001_events_seats': m0001,
+};

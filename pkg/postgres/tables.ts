@@ -1,0 +1,49 @@
+import type { ColumnType, Generated } from 'kysely';
+
+// Table types, camelCased by Kysely's CamelCasePlugin (columns are snake_case in SQL).
+type Timestamp = ColumnType<Date, Date, Date>;
+type CreatedAt = ColumnType<Date, Date | undefined, never>;
+
+export interface EventTable {
+  id: string;
+  name: string;
+  description: string | null;
+  venue: string;
+  startTime: Timestamp;
+  endTime: Timestamp;
+  isSeatedEvent: boolean;
+  totalTickets: number | null;
+  saleStartsAt: Date | null;
+  saleEndsAt: Date | null;
+  /** jsonb: QueueSettings as written by the repository (snake_case keys kept out of the domain). */
+  queue: ColumnType<QueueJson | null, string | null, string | null>;
+  createdAt: CreatedAt;
+  updatedAt: Timestamp;
+}
+
+export interface QueueJson {
+  enabled: boolean;
+  admit_per_minute: number;
+  max_active_sessions: number;
+  session_ttl_seconds: number;
+}
+
+export interface SeatTable {
+  id: string;
+  eventId: string;
+  section: string;
+  row: string;
+  number: string;
+  priceCents: number;
+  category: string | null;
+  status: 'available' | 'reserved' | 'sold';
+  /** Optimistic concurrency: every status change bumps it. */
+  version: Generated<number>;
+  createdAt: CreatedAt;
+  updatedAt: ColumnType<Date, Date | undefined, Date>;
+}
+
+export interface Database {
+  events: EventTable;
+  seats: SeatTable;
+}

@@ -1,0 +1,35 @@
+import winston from 'winston';
+import type { LogFields, Logger } from '../../lib/adapter/logger';
+import { requestContext } from '../../lib/observability/request-context';
+
+/** JSON lines on stdout; every line made while serving a request carries its `request_id`. */
+export class WinstonLogger implements Logger {
+  private readonly logger: winston.Logger;
+
+  constructor(level: 'error' | 'warn' | 'info' | 'debug' | 'silent') {
+    this.logger = winston.createLogger({
+      level: level === 'silent' ? 'error' : level,
+      silent: level === 'silent',
+      format: winston.format.combine(winston.format.timestamp(), winston.format.json()),
+      transports: [new winston.transports.Console()],
+    });
+  }
+
+  private write(level: string, message: string, fields?: LogFields): void {
+    const requestId = requestContext.getStore()?.requestId;
+    this.logger.log(level, message, requestId ? { request_id: requestId, ...fields } : fields);
+  }
+
+  debug(message: string, fields?: LogFields): void {
+    this.write('debug', message, fields);
+  }
+  info(message: string, fields?: LogFields): void {
+    this.write('info', message, fields);
+  }
+  warn(message: string, fields?: LogFields): void {
+    this.write('warn', message, fields);
+  }
+  error(message: string, fields?: LogFields): void {
+    this.write('error', message, fields);
+  }
+}

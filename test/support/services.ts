@@ -1,0 +1,8 @@
+/**
+ * Which real services this test run uses. `npm test` runs embedded by default; with DATABASE_URL and
+ * REDIS_URL set (CI's second run) every HTTP test and every contract suite also runs against them.
+ */
+export const databaseUrl = process.env.DATABASE_URL?.trim() || null;
+export const redisUrl = process.env.REDIS_URL?.trim() || null;
+
+export const TEMPLATE_ENV = 'ONSALE_TEST_PGLITE_TEMPLATE';

@@ -1,0 +1,58 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import type { Express } from 'express';
+import supertest from 'supertest';
+import { buildRuntime, type Runtime } from '../../cmd/server/container';
+import { DEVELOPMENT_JWT_SECRET, type Config } from '../../internal/config/config';
+import { HttpApp } from '../../internal/controller/http-app';
+import type { Role } from '../../lib/domain/principal';
+import { signToken } from '../../pkg/jwt/sign-token';
+import { clonePGliteTemplate } from './databases';
+import { databaseUrl, redisUrl } from './services';
+
+export interface TestApp {
+  app: Express;
+  http: ReturnType<typeof supertest>;
+  runtime: Runtime;
+  /** A bearer header value for `userId` with `role`. */
+  auth(userId: string, role?: Role): Promise<string>;
+  admin(): Promise<string>;
+  close(): Promise<void>;
+}
+
+/**
+ * The real application over real storage: Postgres and Redis when the environment names them,
+ * otherwise a private PGlite copy and in-process stores. Each test app gets its own Redis key prefix.
+ */
+export async function startTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
+  const usesPostgres = (overrides.databaseUrl !== undefined ? overrides.databaseUrl : databaseUrl) !== null;
+  const clone = usesPostgres || overrides.dataDir ? null : clonePGliteTemplate();
+  const config: Config = {
+    port: 0,
+    host: '127.0.0.1',
+    databaseUrl,
+    redisUrl,
+    redisKeyPrefix: `onsale-test:${randomUUID()}:`,
+    dataDir: clone?.dataDir ?? '',
+    jwtSecret: DEVELOPMENT_JWT_SECRET,
+    jwtSecretIsDefault: true,
+    logLevel: (process.env.LOG_LEVEL as Config['logLevel']) ?? 'silent',
+    nodeEnv: 'test',
+    ...overrides,
+  };
+  const runtime = await buildRuntime(config);
+  const app = runtime.container.get(HttpApp).build();
+  const auth = async (userId: string, role: Role = 'user') =>
+    `Bearer ${await signToken(config.jwtSecret, { userId, role })}`;
+  return {
+    app,
+    http: supertest(app),
+    runtime,
+    auth,
+    admin: () => auth(`admin-${randomUUID()}`, 'admin'),
+    close: async () => {
+      await runtime.close();
+      clone?.dispose();
+    },
+  };
+}

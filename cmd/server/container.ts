@@ -3,6 +3,7 @@ import { Container } from 'inversify';
 import { Logger } from '../../lib/adapter/logger';
 import { TokenVerifier } from '../../lib/adapter/token-verifier';
 import { Config } from '../../internal/config/config';
+import { BackgroundJob } from '../../internal/service/background-job';
 import { JoseTokenVerifier } from '../../pkg/jwt/jose-token-verifier';
 import { openPGlite, openPostgres, type DatabaseHandle } from '../../pkg/postgres/database';
 import { migrateToLatest } from '../../pkg/postgres/migrate';
@@ -18,7 +19,11 @@ export interface Runtime {
   config: Config;
   logger: Logger;
   storage: { database: DatabaseHandle['kind']; cache: 'redis' | 'memory' };
-  /** Closes clients and pools and releases the embedded data directory. */
+  /** The Redis client in production mode (tests use it to inspect or disturb Redis). */
+  redis: RedisClient | null;
+  /** Starts every bound BackgroundJob (the server does; tests that need them do). */
+  startJobs(): void;
+  /** Stops jobs, then closes clients and pools and releases the embedded data directory. */
   close(): Promise<void>;
 }
 
@@ -75,12 +80,21 @@ export async function buildRuntime(config: Config, logger: Logger = new WinstonL
   container.bind(TokenVerifier).toConstantValue(new JoseTokenVerifier(config.jwtSecret));
   container.load(coreModule, postgresModule(database), redis ? redisModule(redis) : memoryModule());
 
+  const jobs = container.isBound(BackgroundJob) ? container.getAll<BackgroundJob>(BackgroundJob) : [];
+  let started = false;
   return {
     container,
     config,
     logger,
     storage: { database: database.kind, cache: redis ? 'redis' : 'memory' },
+    redis,
+    startJobs: () => {
+      if (started) return;
+      started = true;
+      for (const job of jobs) job.start();
+    },
     close: async () => {
+      await Promise.all(jobs.map((job) => job.stop()));
       if (redis?.isOpen) await redis.close();
       await database.close();
     },

@@ -35,8 +35,9 @@ async function main(): Promise<void> {
   const server: Server = app.listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
-    logger.info('listening', { url: `http://${config.host}:${port}`, ...runtime.storage });
+    logger.info('listening', { url: `http://${config.host}:${port}`, port, ...runtime.storage });
   });
+  runtime.startJobs();
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -18,6 +18,14 @@ export interface Config {
   jwtSecretIsDefault: boolean;
   logLevel: LogLevel;
   nodeEnv: NodeEnv;
+  /** Default lifetime of a hold when the request names none. */
+  holdTtlSeconds: number;
+  /** How many seats (or standing places) one user may hold at once per event. */
+  maxHeldPerUser: number;
+  /** How long a reserved ticket waits for confirmation before it expires and frees its seat. */
+  paymentWindowSeconds: number;
+  /** How often the expiry sweeper and queue admission run (one process at a time). */
+  jobIntervalMs: number;
 }
 export const Config = Symbol.for('Config');
 
@@ -90,6 +98,10 @@ export function loadConfig(env: Env = process.env): Config {
     jwtSecretIsDefault: secret === undefined,
     logLevel: oneOf<LogLevel>(env, 'LOG_LEVEL', ['error', 'warn', 'info', 'debug', 'silent'], 'info'),
     nodeEnv,
+    holdTtlSeconds: integer(env, 'HOLD_TTL_SECONDS', 300, 1, 900),
+    maxHeldPerUser: integer(env, 'MAX_HELD_PER_USER', 10, 1, 100),
+    paymentWindowSeconds: integer(env, 'PAYMENT_WINDOW_SECONDS', 600, 1, 86_400),
+    jobIntervalMs: integer(env, 'JOB_INTERVAL_MS', 1_000, 50, 60_000),
   };
 }
 

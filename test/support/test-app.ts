@@ -24,7 +24,7 @@ export interface TestApp {
  * The real application over real storage: Postgres and Redis when the environment names them,
  * otherwise a private PGlite copy and in-process stores. Each test app gets its own Redis key prefix.
  */
-export async function startTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
+export async function startTestApp(overrides: Partial<Config> = {}, options: { jobs?: boolean } = {}): Promise<TestApp> {
   const usesPostgres = (overrides.databaseUrl !== undefined ? overrides.databaseUrl : databaseUrl) !== null;
   const clone = usesPostgres || overrides.dataDir ? null : clonePGliteTemplate();
   const config: Config = {
@@ -38,9 +38,14 @@ export async function startTestApp(overrides: Partial<Config> = {}): Promise<Tes
     jwtSecretIsDefault: true,
     logLevel: (process.env.LOG_LEVEL as Config['logLevel']) ?? 'silent',
     nodeEnv: 'test',
+    holdTtlSeconds: 300,
+    maxHeldPerUser: 10,
+    paymentWindowSeconds: 600,
+    jobIntervalMs: 200,
     ...overrides,
   };
   const runtime = await buildRuntime(config);
+  if (options.jobs ?? true) runtime.startJobs();
   const app = runtime.container.get(HttpApp).build();
   const auth = async (userId: string, role: Role = 'user') =>
     `Bearer ${await signToken(config.jwtSecret, { userId, role })}`;

@@ -49,7 +49,12 @@ async function main(): Promise<void> {
       process.exit(1);
     }, SHUTDOWN_GRACE_MS);
     force.unref();
+    // Stop accepting; requests in flight finish. Their keep-alive sockets would keep close() waiting, so
+    // answers now say Connection: close and idle sockets are closed as they appear.
+    server.on('request', (_req, res) => res.setHeader('Connection', 'close'));
+    const idleCloser = setInterval(() => server.closeIdleConnections(), 100);
     server.close(async () => {
+      clearInterval(idleCloser);
       await runtime.close();
       logger.info('stopped');
       process.exit(0);

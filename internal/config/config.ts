@@ -26,6 +26,10 @@ export interface Config {
   paymentWindowSeconds: number;
   /** How often the expiry sweeper and queue admission run (one process at a time). */
   jobIntervalMs: number;
+  /** Browser origins allowed by CORS; empty means none (same-origin only); ['*'] means any. */
+  corsOrigins: string[];
+  /** Express `trust proxy`: false, true, a hop count, or addresses/subnets of trusted proxies. */
+  trustProxy: boolean | number | string;
 }
 export const Config = Symbol.for('Config');
 
@@ -80,6 +84,37 @@ function url(env: Env, name: string, protocols: readonly string[]): string | nul
   return raw;
 }
 
+function corsOrigins(env: Env): string[] {
+  const raw = text(env, 'CORS_ORIGINS');
+  if (raw === undefined) return [];
+  const origins = raw.split(',').map((origin) => origin.trim()).filter(Boolean);
+  for (const origin of origins) {
+    if (origin === '*') continue;
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+      throw new ConfigError('CORS_ORIGINS', `must be * or a comma-separated list of origins like https://shop.example (got "${origin}")`);
+    }
+  }
+  return origins;
+}
+
+function trustProxy(env: Env): boolean | number | string {
+  const raw = text(env, 'TRUST_PROXY');
+  if (raw === undefined || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d+$/.test(raw)) return integer(env, 'TRUST_PROXY', 0, 0, 100);
+  // Express accepts names (loopback, linklocal, uniquelocal) and addresses/subnets, comma-separated.
+  if (!/^[\w.:/,\s]+$/.test(raw)) {
+    throw new ConfigError('TRUST_PROXY', `must be true, false, a hop count, or a list of proxy addresses (got "${raw}")`);
+  }
+  return raw;
+}
+
 /** Reads and validates the environment; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = oneOf<NodeEnv>(env, 'NODE_ENV', ['development', 'production', 'test'], 'development');
@@ -102,6 +137,8 @@ export function loadConfig(env: Env = process.env): Config {
     maxHeldPerUser: integer(env, 'MAX_HELD_PER_USER', 10, 1, 100),
     paymentWindowSeconds: integer(env, 'PAYMENT_WINDOW_SECONDS', 600, 1, 86_400),
     jobIntervalMs: integer(env, 'JOB_INTERVAL_MS', 1_000, 50, 60_000),
+    corsOrigins: corsOrigins(env),
+    trustProxy: trustProxy(env),
   };
 }
 

@@ -1,5 +1,8 @@
+import cors from 'cors';
 import express, { type Express } from 'express';
+import helmet from 'helmet';
 import { inject, injectable, multiInject } from 'inversify';
+import { Config } from '../config/config';
 import { Logger } from '../../lib/adapter/logger';
 import { NotFoundError } from '../../lib/domain/errors';
 import { Controller } from './controller';
@@ -12,12 +15,28 @@ export class HttpApp {
   constructor(
     @multiInject(Controller) private readonly controllers: Controller[],
     @inject(Logger) private readonly logger: Logger,
+    @inject(Config) private readonly config: Config,
   ) {}
 
   build(): Express {
     const app = express();
     app.disable('x-powered-by');
+    // Responses are per-user and change by the second; ETags only cost hashing.
+    app.set('etag', false);
+    app.set('trust proxy', this.config.trustProxy);
     app.use(requestContextMiddleware(this.logger));
+    app.use(helmet());
+    if (this.config.corsOrigins.length > 0) {
+      const origins = this.config.corsOrigins;
+      app.use(
+        cors({
+          origin: origins.includes('*') ? '*' : origins,
+          allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id', 'X-Queue-Session', 'Last-Event-ID'],
+          exposedHeaders: ['Retry-After', 'X-Request-Id', 'Location'],
+          maxAge: 600,
+        }),
+      );
+    }
     const router = express.Router();
     for (const controller of this.controllers) controller.register(router);
     app.use(router);

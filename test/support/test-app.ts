@@ -42,6 +42,8 @@ export async function startTestApp(overrides: Partial<Config> = {}, options: { j
     maxHeldPerUser: 10,
     paymentWindowSeconds: 600,
     jobIntervalMs: 200,
+    corsOrigins: [],
+    trustProxy: false,
     ...overrides,
   };
   const runtime = await buildRuntime(config);

@@ -1,0 +1,42 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEVELOPMENT_JWT_SECRET } from '../internal/config/config';
+import { signToken } from '../pkg/jwt/sign-token';
+import { eventBody, seatBodies } from './support/fixtures';
+import { startServerProcess } from './support/server-process';
+import { databaseUrl, redisUrl } from './support/services';
+
+describe('graceful shutdown', () => {
+  it('finishes the request in flight on SIGTERM, then exits 0 and accepts nothing new', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'onsale-shutdown-'));
+    const env: Record<string, string> = { DATA_DIR: join(dir, 'data') };
+    if (databaseUrl) env.DATABASE_URL = databaseUrl;
+    if (redisUrl) env.REDIS_URL = redisUrl;
+    const server = await startServerProcess(env);
+    try {
+      const auth = `Bearer ${await signToken(DEVELOPMENT_JWT_SECRET, { userId: 'ops', role: 'admin' })}`;
+      const headers = { Authorization: auth, 'Content-Type': 'application/json' };
+      const event = await (await fetch(`${server.url}/api/v1/events`, { method: 'POST', headers, body: JSON.stringify(eventBody()) })).json();
+
+      // A bulk insert of 50,000 seats takes seconds: long enough to be in flight when SIGTERM lands.
+      const inFlight = fetch(`${server.url}/api/v1/events/${event.id}/seats`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ seats: seatBodies(50_000, 'S', 100) }),
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const exit = server.stop('SIGTERM');
+
+      const response = await inFlight;
+      expect(response.status).toBe(201);
+      expect(await response.json()).toEqual({ created: 50_000 });
+      expect(await exit).toBe(0);
+      await expect(fetch(`${server.url}/health`)).rejects.toThrow();
+      expect(server.output.some((line) => line.includes('"message":"stopped"'))).toBe(true);
+    } finally {
+      await server.stop('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

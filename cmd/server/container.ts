@@ -78,7 +78,7 @@ export async function buildRuntime(config: Config, logger: Logger = new WinstonL
   container.bind(Config).toConstantValue(config);
   container.bind(Logger).toConstantValue(logger);
   container.bind(TokenVerifier).toConstantValue(new JoseTokenVerifier(config.jwtSecret));
-  container.load(coreModule, postgresModule(database), redis ? redisModule(redis) : memoryModule());
+  container.load(coreModule, postgresModule(database), redis ? redisModule(redis, config) : memoryModule(config));
 
   const jobs = container.isBound(BackgroundJob) ? container.getAll<BackgroundJob>(BackgroundJob) : [];
   let started = false;

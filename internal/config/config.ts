@@ -30,6 +30,8 @@ export interface Config {
   corsOrigins: string[];
   /** Express `trust proxy`: false, true, a hop count, or addresses/subnets of trusted proxies. */
   trustProxy: boolean | number | string;
+  /** Write requests allowed per window per signed-in user and per client address; 0 turns one off. */
+  rateLimit: { windowSeconds: number; perUser: number; perIp: number };
 }
 export const Config = Symbol.for('Config');
 
@@ -139,6 +141,11 @@ export function loadConfig(env: Env = process.env): Config {
     jobIntervalMs: integer(env, 'JOB_INTERVAL_MS', 1_000, 50, 60_000),
     corsOrigins: corsOrigins(env),
     trustProxy: trustProxy(env),
+    rateLimit: {
+      windowSeconds: integer(env, 'RATE_LIMIT_WINDOW_SECONDS', 10, 1, 3_600),
+      perUser: integer(env, 'RATE_LIMIT_PER_USER', 30, 0, 1_000_000),
+      perIp: integer(env, 'RATE_LIMIT_PER_IP', 1_000, 0, 10_000_000),
+    },
   };
 }
 

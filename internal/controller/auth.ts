@@ -1,8 +1,10 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { inject, injectable } from 'inversify';
+import { RateLimiter } from '../../lib/adapter/rate-limiter';
 import { TokenVerifier } from '../../lib/adapter/token-verifier';
 import { ForbiddenError, UnauthenticatedError } from '../../lib/domain/errors';
 import type { Principal, Role } from '../../lib/domain/principal';
+import { enforceRateLimit, isWrite } from './rate-limit';
 
 const BEARER = /^Bearer ([A-Za-z0-9_\-.]+)$/;
 
@@ -18,14 +20,17 @@ export function optionalPrincipalOf(res: Response): Principal | undefined {
   return res.locals.principal as Principal | undefined;
 }
 
-/** Route guards. Identity is only ever taken from a verified token. */
+/** Route guards. Identity is only ever taken from a verified token; each user's writes are metered. */
 @injectable()
 export class Auth {
   readonly user: RequestHandler;
   readonly admin: RequestHandler;
   readonly optional: RequestHandler;
 
-  constructor(@inject(TokenVerifier) private readonly verifier: TokenVerifier) {
+  constructor(
+    @inject(TokenVerifier) private readonly verifier: TokenVerifier,
+    @inject(RateLimiter) private readonly rateLimiter: RateLimiter,
+  ) {
     this.user = this.guard('required');
     this.admin = this.guard('admin');
     this.optional = this.guard('optional');
@@ -42,6 +47,7 @@ export class Auth {
       if (requiredRole && principal.role !== requiredRole) {
         throw new ForbiddenError(`This route needs the ${requiredRole} role.`);
       }
+      if (isWrite(req.method)) await enforceRateLimit(this.rateLimiter, 'user', principal.userId);
       res.locals.principal = principal;
       next();
     };

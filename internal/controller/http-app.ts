@@ -4,9 +4,11 @@ import helmet from 'helmet';
 import { inject, injectable, multiInject } from 'inversify';
 import { Config } from '../config/config';
 import { Logger } from '../../lib/adapter/logger';
+import { RateLimiter } from '../../lib/adapter/rate-limiter';
 import { NotFoundError } from '../../lib/domain/errors';
 import { Controller } from './controller';
 import { problemHandler } from './problem';
+import { ipRateLimit } from './rate-limit';
 import { requestContextMiddleware } from './request-context.middleware';
 
 /** Assembles the Express application from every bound controller. */
@@ -16,6 +18,7 @@ export class HttpApp {
     @multiInject(Controller) private readonly controllers: Controller[],
     @inject(Logger) private readonly logger: Logger,
     @inject(Config) private readonly config: Config,
+    @inject(RateLimiter) private readonly rateLimiter: RateLimiter,
   ) {}
 
   build(): Express {
@@ -37,6 +40,7 @@ export class HttpApp {
         }),
       );
     }
+    app.use(ipRateLimit(this.rateLimiter));
     const router = express.Router();
     for (const controller of this.controllers) controller.register(router);
     app.use(router);

@@ -44,6 +44,8 @@ export async function startTestApp(overrides: Partial<Config> = {}, options: { j
     jobIntervalMs: 200,
     corsOrigins: [],
     trustProxy: false,
+    // Concurrency tests send hundreds of requests from one address; rate-limit tests set their own.
+    rateLimit: { windowSeconds: 10, perUser: 0, perIp: 0 },
     ...overrides,
   };
   const runtime = await buildRuntime(config);

@@ -1,10 +1,15 @@
 import { ContainerModule } from 'inversify';
 import { HealthProbe } from '../../../lib/adapter/health-probe';
+import { RateLimiter } from '../../../lib/adapter/rate-limiter';
+import type { Config } from '../../../internal/config/config';
 import { MemoryHealthProbe } from '../../../pkg/memory/memory-health-probe';
+import { FlexibleRateLimiter } from '../../../pkg/ratelimit/flexible-rate-limiter';
+import { rateLimitPolicies } from './rate-limit-policies';
 
 /** Embedded mode: in-process implementations of the Redis-backed ports (one process only). */
-export function memoryModule(): ContainerModule {
+export function memoryModule(config: Config): ContainerModule {
   return new ContainerModule(({ bind }) => {
     bind(HealthProbe).toConstantValue(new MemoryHealthProbe());
+    bind(RateLimiter).toConstantValue(new FlexibleRateLimiter(rateLimitPolicies(config)));
   });
 }

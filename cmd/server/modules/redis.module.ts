@@ -1,12 +1,17 @@
 import { ContainerModule } from 'inversify';
 import { HealthProbe } from '../../../lib/adapter/health-probe';
+import { RateLimiter } from '../../../lib/adapter/rate-limiter';
+import type { Config } from '../../../internal/config/config';
+import { FlexibleRateLimiter } from '../../../pkg/ratelimit/flexible-rate-limiter';
 import { REDIS, type RedisClient } from '../../../pkg/redis/client';
 import { RedisHealthProbe } from '../../../pkg/redis/redis-health-probe';
+import { rateLimitPolicies } from './rate-limit-policies';
 
 /** Production: the Redis-backed ports, shared by every API process. */
-export function redisModule(client: RedisClient): ContainerModule {
+export function redisModule(client: RedisClient, config: Config): ContainerModule {
   return new ContainerModule(({ bind }) => {
     bind(REDIS).toConstantValue(client);
     bind(HealthProbe).toConstantValue(new RedisHealthProbe(client));
+    bind(RateLimiter).toConstantValue(new FlexibleRateLimiter(rateLimitPolicies(config), { client, keyPrefix: config.redisKeyPrefix }));
   });
 }

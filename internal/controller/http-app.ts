@@ -4,6 +4,7 @@ import helmet from 'helmet';
 import { inject, injectable, multiInject } from 'inversify';
 import { Config } from '../config/config';
 import { Logger } from '../../lib/adapter/logger';
+import { Metrics } from '../../lib/adapter/metrics';
 import { RateLimiter } from '../../lib/adapter/rate-limiter';
 import { NotFoundError } from '../../lib/domain/errors';
 import { Controller } from './controller';
@@ -19,6 +20,7 @@ export class HttpApp {
     @inject(Logger) private readonly logger: Logger,
     @inject(Config) private readonly config: Config,
     @inject(RateLimiter) private readonly rateLimiter: RateLimiter,
+    @inject(Metrics) private readonly metrics: Metrics,
   ) {}
 
   build(): Express {
@@ -27,7 +29,7 @@ export class HttpApp {
     // Responses are per-user and change by the second; ETags only cost hashing.
     app.set('etag', false);
     app.set('trust proxy', this.config.trustProxy);
-    app.use(requestContextMiddleware(this.logger));
+    app.use(requestContextMiddleware(this.logger, this.metrics));
     app.use(helmet());
     if (this.config.corsOrigins.length > 0) {
       const origins = this.config.corsOrigins;

@@ -1,26 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { Logger } from '../../lib/adapter/logger';
+import type { Metrics } from '../../lib/adapter/metrics';
 import { requestContext } from '../../lib/observability/request-context';
 
 // Accept a caller's id only if it is short and plain, so it is safe to echo and to log.
 const ACCEPTABLE_ID = /^[A-Za-z0-9_\-.:]{1,128}$/;
 
-/** Gives every request an id (the caller's X-Request-Id or a new one), echoes it, and logs one access line. */
-export function requestContextMiddleware(logger: Logger): RequestHandler {
+/**
+ * Gives every request an id (the caller's X-Request-Id or a new one) and echoes it; when the response is
+ * done, logs one access line and observes its duration under the route pattern.
+ */
+export function requestContextMiddleware(logger: Logger, metrics: Metrics): RequestHandler {
   return (req, res, next) => {
     const incoming = req.headers['x-request-id'];
     const requestId = typeof incoming === 'string' && ACCEPTABLE_ID.test(incoming) ? incoming : randomUUID();
     res.setHeader('X-Request-Id', requestId);
     const started = process.hrtime.bigint();
     res.on('finish', () => {
-      logger.info('request', {
-        request_id: requestId,
-        method: req.method,
-        route: req.route?.path ?? null,
-        status: res.statusCode,
-        duration_ms: Number(process.hrtime.bigint() - started) / 1e6,
-      });
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      // Unmatched paths share one label: raw paths would let any client create unbounded series.
+      const route: string = req.route?.path ?? 'unmatched';
+      metrics.httpRequest(req.method, route, res.statusCode, seconds);
+      logger.info('request', { request_id: requestId, method: req.method, route, status: res.statusCode, duration_ms: seconds * 1e3 });
     });
     requestContext.run({ requestId }, next);
   };

@@ -66,10 +66,13 @@ export async function buildRuntime(config: Config, logger: Logger = new WinstonL
     ? openPostgres(config.databaseUrl, { onIdleError: (error) => logger.warn('idle database client error', { error: error.message }) })
     : await openPGlite(config.dataDir);
   let redis: RedisClient | null = null;
+  let subscriber: RedisClient | null = null;
   try {
     await migrateToLatest(database.db);
     redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : null;
+    subscriber = config.redisUrl ? await connectRedis(config.redisUrl, logger) : null;
   } catch (error) {
+    redis?.destroy();
     await database.close();
     throw error;
   }
@@ -78,7 +81,7 @@ export async function buildRuntime(config: Config, logger: Logger = new WinstonL
   container.bind(Config).toConstantValue(config);
   container.bind(Logger).toConstantValue(logger);
   container.bind(TokenVerifier).toConstantValue(new JoseTokenVerifier(config.jwtSecret));
-  container.load(coreModule, postgresModule(database), redis ? redisModule(redis, config) : memoryModule(config));
+  container.load(coreModule, postgresModule(database), redis && subscriber ? redisModule(redis, subscriber, config) : memoryModule(config));
 
   const jobs = container.isBound(BackgroundJob) ? container.getAll<BackgroundJob>(BackgroundJob) : [];
   let started = false;
@@ -95,6 +98,7 @@ export async function buildRuntime(config: Config, logger: Logger = new WinstonL
     },
     close: async () => {
       await Promise.all(jobs.map((job) => job.stop()));
+      if (subscriber?.isOpen) await subscriber.close();
       if (redis?.isOpen) await redis.close();
       await database.close();
     },

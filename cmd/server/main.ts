@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { Server } from 'node:http';
 import { ConfigError, loadConfig, loadDotEnv, type Config } from '../../internal/config/config';
 import { HttpApp } from '../../internal/controller/http-app';
+import { StreamHub } from '../../internal/service/stream-hub';
 import { buildRuntime } from './container';
 
 // In-flight requests get this long to finish after SIGTERM before the process exits anyway.
@@ -52,6 +53,8 @@ async function main(): Promise<void> {
     // Stop accepting; requests in flight finish. Their keep-alive sockets would keep close() waiting, so
     // answers now say Connection: close and idle sockets are closed as they appear.
     server.on('request', (_req, res) => res.setHeader('Connection', 'close'));
+    // Live streams never finish by themselves; clients reconnect to another process with Last-Event-ID.
+    runtime.container.get(StreamHub).closeAll();
     const idleCloser = setInterval(() => server.closeIdleConnections(), 100);
     server.close(async () => {
       clearInterval(idleCloser);

@@ -32,6 +32,8 @@ export interface Config {
   trustProxy: boolean | number | string;
   /** Write requests allowed per window per signed-in user and per client address; 0 turns one off. */
   rateLimit: { windowSeconds: number; perUser: number; perIp: number };
+  /** Idle live streams get a comment line this often, so proxies do not time them out. */
+  streamHeartbeatSeconds: number;
 }
 export const Config = Symbol.for('Config');
 
@@ -146,6 +148,7 @@ export function loadConfig(env: Env = process.env): Config {
       perUser: integer(env, 'RATE_LIMIT_PER_USER', 30, 0, 1_000_000),
       perIp: integer(env, 'RATE_LIMIT_PER_IP', 1_000, 0, 10_000_000),
     },
+    streamHeartbeatSeconds: integer(env, 'STREAM_HEARTBEAT_SECONDS', 15, 1, 300),
   };
 }
 

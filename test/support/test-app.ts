@@ -46,6 +46,7 @@ export async function startTestApp(overrides: Partial<Config> = {}, options: { j
     trustProxy: false,
     // Concurrency tests send hundreds of requests from one address; rate-limit tests set their own.
     rateLimit: { windowSeconds: 10, perUser: 0, perIp: 0 },
+    streamHeartbeatSeconds: 15,
     ...overrides,
   };
   const runtime = await buildRuntime(config);

@@ -8,9 +8,11 @@ import { HealthController } from '../../../internal/controller/health.controller
 import { HttpApp } from '../../../internal/controller/http-app';
 import { MetricsController } from '../../../internal/controller/metrics.controller';
 import { SeatController } from '../../../internal/controller/seat.controller';
+import { StreamController } from '../../../internal/controller/stream.controller';
 import { EventService } from '../../../internal/service/event.service';
 import { HealthService } from '../../../internal/service/health.service';
 import { SeatService } from '../../../internal/service/seat.service';
+import { StreamHub } from '../../../internal/service/stream-hub';
 import { PrometheusMetrics } from '../../../pkg/prometheus/prometheus-metrics';
 import { SystemClock } from '../../../pkg/system/system-clock';
 
@@ -21,6 +23,7 @@ export const coreModule = new ContainerModule(({ bind }) => {
   bind(HealthService).toSelf();
   bind(EventService).toSelf();
   bind(SeatService).toSelf();
+  bind(StreamHub).toSelf();
 
   bind(Auth).toSelf();
   bind(HttpApp).toSelf();
@@ -28,4 +31,5 @@ export const coreModule = new ContainerModule(({ bind }) => {
   bind(Controller).to(MetricsController);
   bind(Controller).to(EventController);
   bind(Controller).to(SeatController);
+  bind(Controller).to(StreamController);
 });

@@ -1,0 +1,63 @@
+import { createHash } from 'node:crypto';
+import {
+  ClientClosedError,
+  ClientOfflineError,
+  ConnectionTimeoutError,
+  DisconnectsClientError,
+  ErrorReply,
+  ReconnectStrategyError,
+  SocketClosedUnexpectedlyError,
+  TimeoutError,
+} from 'redis';
+import { DependencyUnavailableError } from '../../lib/domain/errors';
+import type { RedisClient } from './client';
+
+// Failures meaning "Redis cannot serve this right now" (503, retry) rather than a bug (500).
+const UNAVAILABLE_REPLY = /^(LOADING|BUSY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|READONLY|NOREPLICAS)\b/;
+const UNAVAILABLE_ERRORS = [
+  ClientClosedError,
+  ClientOfflineError,
+  ConnectionTimeoutError,
+  DisconnectsClientError,
+  ReconnectStrategyError,
+  SocketClosedUnexpectedlyError,
+  TimeoutError,
+];
+
+function isUnavailable(error: unknown): boolean {
+  if (error instanceof ErrorReply) return UNAVAILABLE_REPLY.test(error.message);
+  const code = (error as { code?: unknown } | null)?.code;
+  return UNAVAILABLE_ERRORS.some((type) => error instanceof type) || code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EPIPE';
+}
+
+/** Runs Redis work, turning "Redis is down or busy" into DependencyUnavailableError (503, retryable). */
+export async function guardRedis<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (isUnavailable(error)) throw new DependencyUnavailableError('cache', error);
+    throw error;
+  }
+}
+
+/** A Lua script run by SHA, so each call sends 40 bytes instead of the source. */
+export class LuaScript {
+  readonly sha: string;
+
+  constructor(readonly source: string) {
+    this.sha = createHash('sha1').update(source).digest('hex');
+  }
+
+  /** EVALSHA, falling back to EVAL on NOSCRIPT (a restarted or failed-over Redis forgets its scripts). */
+  run(client: RedisClient, keys: string[], args: Array<string | number>): Promise<unknown> {
+    const options = { keys, arguments: args.map(String) };
+    return guardRedis(async () => {
+      try {
+        return await client.evalSha(this.sha, options);
+      } catch (error) {
+        if (!(error instanceof ErrorReply) || !error.message.startsWith('NOSCRIPT')) throw error;
+        return client.eval(this.source, options);
+      }
+    });
+  }
+}

@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { EventBus } from '../lib/adapter/event-bus';
+import { createSeatedEvent } from './support/fixtures';
+import { openStream, type SseStream } from './support/sse';
+import { startTestApp, type TestApp } from './support/test-app';
+
+let t: TestApp;
+let server: Server;
+let base: string;
+const streams: SseStream[] = [];
+
+beforeAll(async () => {
+  t = await startTestApp({ streamHeartbeatSeconds: 1 });
+  server = t.app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
+});
+afterAll(async () => {
+  for (const stream of streams) stream.close();
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  await t?.close();
+});
+
+async function open(path: string, headers: Record<string, string> = {}) {
+  const stream = await openStream(`${base}${path}`, headers);
+  streams.push(stream);
+  return stream;
+}
+
+describe('GET /events/:id/stream', () => {
+  it('starts with the availability counts as a text/event-stream', async () => {
+    const { event } = await createSeatedEvent(t, 3);
+    const stream = await open(`/events/${event.id}/stream`);
+    expect(stream.status).toBe(200);
+    expect(stream.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const first = await stream.next((e) => e.event === 'availability');
+    expect(first.data).toEqual({ available: 3, held: 0, reserved: 0, sold: 0 });
+  });
+
+  it('forwards seat changes with increasing ids and recounts after them', async () => {
+    const { event, seats } = await createSeatedEvent(t, 2);
+    const stream = await open(`/events/${event.id}/stream`);
+    await stream.next((e) => e.event === 'availability');
+    const bus = t.runtime.container.get<EventBus>(EventBus);
+    await bus.publish(event.id, 'seat', { seat_id: seats[0]!.id, status: 'held' });
+    await bus.publish(event.id, 'seat', { seat_id: seats[0]!.id, status: 'available' });
+    const held = await stream.next((e) => e.event === 'seat' && e.data.status === 'held');
+    const freed = await stream.next((e) => e.event === 'seat' && e.data.status === 'available');
+    expect(Number(freed.id)).toBeGreaterThan(Number(held.id));
+    await stream.next((e) => e.event === 'availability' && stream.events.indexOf(e) > stream.events.indexOf(freed));
+  });
+
+  it('resumes after Last-Event-ID with what was missed, then the counts', async () => {
+    const { event, seats } = await createSeatedEvent(t, 1);
+    const bus = t.runtime.container.get<EventBus>(EventBus);
+    for (const status of ['held', 'available', 'held']) await bus.publish(event.id, 'seat', { seat_id: seats[0]!.id, status });
+    const resumed = await open(`/events/${event.id}/stream`, { 'Last-Event-ID': '1' });
+    await resumed.next((e) => e.event === 'availability');
+    expect(resumed.events.filter((e) => e.event === 'seat').map((e) => [e.id, e.data.status])).toEqual([
+      ['2', 'available'],
+      ['3', 'held'],
+    ]);
+  });
+
+  it('sends sold_out when nothing is left', async () => {
+    const { event } = await createSeatedEvent(t, 0);
+    const stream = await open(`/events/${event.id}/stream`);
+    await stream.next((e) => e.event === 'sold_out');
+  });
+
+  it('keeps idle streams alive with heartbeats', async () => {
+    const { event } = await createSeatedEvent(t, 1);
+    const stream = await open(`/events/${event.id}/stream`);
+    await stream.next((e) => e.event === 'availability');
+    const deadline = Date.now() + 5_000;
+    while (!stream.comments.includes('heartbeat') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(stream.comments).toContain('heartbeat');
+  });
+
+  it('answers an unknown or malformed event, or a bad Last-Event-ID, with a problem', async () => {
+    expect((await t.http.get(`/api/v1/events/${randomUUID()}/stream`).expect(404)).body.type).toBe('/problems/not-found');
+    await t.http.get('/api/v1/events/nope/stream').expect(404);
+    const { event } = await createSeatedEvent(t, 1);
+    await t.http.get(`/api/v1/events/${event.id}/stream`).set('Last-Event-ID', 'x').expect(400);
+  });
+});

@@ -3,6 +3,7 @@ import { Clock } from '../../../lib/adapter/clock';
 import { Metrics } from '../../../lib/adapter/metrics';
 import { Auth } from '../../../internal/controller/auth';
 import { Controller } from '../../../internal/controller/controller';
+import { DocsController } from '../../../internal/controller/docs.controller';
 import { EventController } from '../../../internal/controller/event.controller';
 import { HealthController } from '../../../internal/controller/health.controller';
 import { HttpApp } from '../../../internal/controller/http-app';
@@ -29,6 +30,7 @@ export const coreModule = new ContainerModule(({ bind }) => {
   bind(HttpApp).toSelf();
   bind(Controller).to(HealthController);
   bind(Controller).to(MetricsController);
+  bind(Controller).to(DocsController);
   bind(Controller).to(EventController);
   bind(Controller).to(SeatController);
   bind(Controller).to(StreamController);

@@ -8,6 +8,7 @@ import { EventController } from '../../../internal/controller/event.controller';
 import { HealthController } from '../../../internal/controller/health.controller';
 import { HttpApp } from '../../../internal/controller/http-app';
 import { MetricsController } from '../../../internal/controller/metrics.controller';
+import { PageController } from '../../../internal/controller/page.controller';
 import { SeatController } from '../../../internal/controller/seat.controller';
 import { StreamController } from '../../../internal/controller/stream.controller';
 import { EventService } from '../../../internal/service/event.service';
@@ -31,6 +32,7 @@ export const coreModule = new ContainerModule(({ bind }) => {
   bind(Controller).to(HealthController);
   bind(Controller).to(MetricsController);
   bind(Controller).to(DocsController);
+  bind(Controller).to(PageController);
   bind(Controller).to(EventController);
   bind(Controller).to(SeatController);
   bind(Controller).to(StreamController);

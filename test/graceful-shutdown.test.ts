@@ -17,7 +17,7 @@ describe('graceful shutdown', () => {
     try {
       const auth = `Bearer ${await signToken(DEVELOPMENT_JWT_SECRET, { userId: 'ops', role: 'admin' })}`;
       const headers = { Authorization: auth, 'Content-Type': 'application/json' };
-      const event = await (await fetch(`${server.url}/api/v1/events`, { method: 'POST', headers, body: JSON.stringify(eventBody()) })).json();
+      const event = (await (await fetch(`${server.url}/api/v1/events`, { method: 'POST', headers, body: JSON.stringify(eventBody()) })).json()) as { id: string };
 
       // A bulk insert of 50,000 seats takes seconds: long enough to be in flight when SIGTERM lands.
       const inFlight = fetch(`${server.url}/api/v1/events/${event.id}/seats`, {

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { Server } from 'node:http';
 import { ConfigError, loadConfig, loadDotEnv, type Config } from '../../internal/config/config';
 import { HttpApp } from '../../internal/controller/http-app';
+import { createHttpServer } from '../../internal/controller/http-server';
 import { StreamHub } from '../../internal/service/stream-hub';
 import { buildRuntime } from './container';
 
@@ -33,7 +34,8 @@ async function main(): Promise<void> {
   }
 
   const app = runtime.container.get(HttpApp).build();
-  const server: Server = app.listen(config.port, config.host, () => {
+  const server: Server = createHttpServer(app);
+  server.listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     logger.info('listening', { url: `http://${config.host}:${port}`, port, ...runtime.storage });

@@ -9,6 +9,7 @@ import { RateLimiter } from '../../lib/adapter/rate-limiter';
 import { NotFoundError } from '../../lib/domain/errors';
 import { Controller } from './controller';
 import { problemHandler } from './problem';
+import { urlLengthLimit } from './limits';
 import { ipRateLimit } from './rate-limit';
 import { requestContextMiddleware } from './request-context.middleware';
 
@@ -30,6 +31,7 @@ export class HttpApp {
     app.set('etag', false);
     app.set('trust proxy', this.config.trustProxy);
     app.use(requestContextMiddleware(this.logger, this.metrics));
+    app.use(urlLengthLimit);
     app.use(helmet());
     if (this.config.corsOrigins.length > 0) {
       const origins = this.config.corsOrigins;

@@ -57,6 +57,27 @@ describe('OpenAPI document', () => {
       ['GET', '/api/v1/events/:id/seats/:seat_id', () => t.http.get(`/api/v1/events/${event.id}/seats/${seats[0]!.id}`)],
       ['DELETE', '/api/v1/events/:id', () => t.http.delete(`/api/v1/events/${standing.id}`).set('Authorization', admin)],
     ];
+    const buyer = await t.auth('openapi-buyer');
+    const holdBody = { event_id: event.id, seat_ids: [seats[1]!.id] };
+    const hold = (await t.http.post('/api/v1/holds').set('Authorization', buyer).send(holdBody).expect(201)).body;
+    calls.push(
+      ['POST', '/api/v1/holds', () => t.http.post('/api/v1/holds').set('Authorization', admin).send(holdBody)],
+      ['GET', '/api/v1/holds/:id', () => t.http.get(`/api/v1/holds/${hold.id}`).set('Authorization', buyer)],
+      ['GET', '/api/v1/events/:id/seats/:seat_id', () => t.http.get(`/api/v1/events/${event.id}/seats/${seats[1]!.id}`).set('Authorization', buyer)],
+      ['POST', '/api/v1/holds/:id/extend', () => t.http.post(`/api/v1/holds/${hold.id}/extend`).set('Authorization', buyer).send({ ttl_seconds: 60 })],
+      ['DELETE', '/api/v1/holds/:id', () => t.http.delete(`/api/v1/holds/${hold.id}`).set('Authorization', buyer)],
+    );
+    const queued = await createEvent(t, { queue: { enabled: true, admit_per_minute: 0, max_active_sessions: 5 } });
+    const joined = (await t.http.post('/api/v1/queue/join').set('Authorization', buyer).send({ event_id: queued.id }).expect(201)).body;
+    calls.push(
+      ['POST', '/api/v1/queue/join', () => t.http.post('/api/v1/queue/join').set('Authorization', buyer).send({ event_id: queued.id })],
+      ['GET', '/api/v1/queue/position/:event_id/:user_id', () => t.http.get(`/api/v1/queue/position/${queued.id}/openapi-buyer`).set('Authorization', buyer)],
+      ['GET', '/api/v1/queue/length/:event_id', () => t.http.get(`/api/v1/queue/length/${queued.id}`)],
+      ['POST', '/api/v1/queue/process/:event_id', () => t.http.post(`/api/v1/queue/process/${queued.id}`).set('Authorization', admin).send({ count: 1 })],
+      ['GET', '/api/v1/queue/status/:session_id', () => t.http.get(`/api/v1/queue/status/${joined.session_id}`).set('Authorization', buyer)],
+      ['POST', '/api/v1/queue/refresh', () => t.http.post('/api/v1/queue/refresh').set('Authorization', buyer).send({ session_id: joined.session_id })],
+      ['DELETE', '/api/v1/queue/:session_id', () => t.http.delete(`/api/v1/queue/${joined.session_id}`).set('Authorization', buyer)],
+    );
     for (const [method, path, call] of calls) {
       const res = await call();
       expect({ route: `${method} ${path} -> ${res.status}`, errors: check(method, path, res.status, res.body) }).toEqual({ route: `${method} ${path} -> ${res.status}`, errors: [] });

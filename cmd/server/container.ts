@@ -10,8 +10,10 @@ import { migrateToLatest } from '../../pkg/postgres/migrate';
 import { createRedisClient, type RedisClient } from '../../pkg/redis/client';
 import { WinstonLogger } from '../../pkg/winston/winston-logger';
 import { coreModule } from './modules/core.module';
+import { holdsModule } from './modules/holds.module';
 import { memoryModule } from './modules/memory.module';
 import { postgresModule } from './modules/postgres.module';
+import { queueModule } from './modules/queue.module';
 import { redisModule } from './modules/redis.module';
 
 export interface Runtime {
@@ -81,7 +83,7 @@ export async function buildRuntime(config: Config, logger: Logger = new WinstonL
   container.bind(Config).toConstantValue(config);
   container.bind(Logger).toConstantValue(logger);
   container.bind(TokenVerifier).toConstantValue(new JoseTokenVerifier(config.jwtSecret));
-  container.load(coreModule, postgresModule(database), redis && subscriber ? redisModule(redis, subscriber, config) : memoryModule(config));
+  container.load(coreModule, postgresModule(database), redis && subscriber ? redisModule(redis, subscriber, config) : memoryModule(config), holdsModule(redis), queueModule(redis));
 
   const jobs = container.isBound(BackgroundJob) ? container.getAll<BackgroundJob>(BackgroundJob) : [];
   let started = false;

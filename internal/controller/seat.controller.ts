@@ -1,11 +1,11 @@
 import type { Router } from 'express';
 import { inject, injectable } from 'inversify';
 import { SeatService } from '../service/seat.service';
-import { Auth } from './auth';
+import { Auth, optionalPrincipalOf } from './auth';
 import { API_PREFIX, type Controller } from './controller';
 import { jsonBody } from './json-body';
 import { idParam, pageQuery } from './params';
-import { AddSeatsDto, seatJson, toSeatDraft } from './seat.dto';
+import { AddSeatsDto, seatViewJson, toSeatDraft } from './seat.dto';
 import { parseBody } from './validation';
 
 // 50,000 seats of ~60 bytes each exceed the 1 MB default; only this bulk route accepts more.
@@ -28,19 +28,20 @@ export class SeatController implements Controller {
       res.status(201).json({ created });
     });
 
-    router.get(base, async (req, res) => {
+    // Reads are public; a token, when sent, lets the holder (or an admin) see who holds a seat.
+    router.get(base, this.auth.optional, async (req, res) => {
       const page = await this.seats.list(idParam(req, 'id', 'Event'), pageQuery(req), false);
-      res.json({ seats: page.items.map((seat) => seatJson(seat)), next_cursor: page.nextCursor });
+      res.json({ seats: page.items.map((view) => seatViewJson(view, optionalPrincipalOf(res))), next_cursor: page.nextCursor });
     });
 
     router.get(`${base}/available`, async (req, res) => {
       const page = await this.seats.list(idParam(req, 'id', 'Event'), pageQuery(req), true);
-      res.json({ seats: page.items.map((seat) => seatJson(seat)), next_cursor: page.nextCursor });
+      res.json({ seats: page.items.map((view) => seatViewJson(view, undefined)), next_cursor: page.nextCursor });
     });
 
-    router.get(`${base}/:seat_id`, async (req, res) => {
-      const seat = await this.seats.get(idParam(req, 'id', 'Event'), idParam(req, 'seat_id', 'Seat'));
-      res.json(seatJson(seat));
+    router.get(`${base}/:seat_id`, this.auth.optional, async (req, res) => {
+      const view = await this.seats.get(idParam(req, 'id', 'Event'), idParam(req, 'seat_id', 'Seat'));
+      res.json(seatViewJson(view, optionalPrincipalOf(res)));
     });
   }
 }

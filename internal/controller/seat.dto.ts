@@ -1,6 +1,8 @@
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
+import { canActFor, type Principal } from '../../lib/domain/principal';
 import type { Seat, SeatDraft, SeatStatus } from '../../lib/domain/seat';
+import type { SeatView } from '../service/seat.service';
 import { IsSeatLabel } from './validators';
 
 export const MAX_SEATS_PER_REQUEST = 50_000;
@@ -43,5 +45,16 @@ export function seatJson(seat: Seat, status: SeatStatus = seat.status) {
     price_cents: seat.priceCents,
     category: seat.category,
     status,
+  };
+}
+
+/** A seat with its hold, if any; who holds it is shown only to the holder and admins. */
+export function seatViewJson({ seat, status, hold }: SeatView, viewer: Principal | undefined) {
+  if (!hold) return seatJson(seat, status);
+  return {
+    ...seatJson(seat, status),
+    held_until: hold.heldUntil.toISOString(),
+    retry_after_seconds: hold.retryAfterSeconds,
+    ...(viewer && canActFor(viewer, hold.userId) && { held_by: hold.userId }),
   };
 }

@@ -1,5 +1,6 @@
 import { inject, injectable } from 'inversify';
 import { Clock } from '../../lib/adapter/clock';
+import { HoldStore } from '../../lib/adapter/hold-store';
 import { ConflictError, NotFoundError } from '../../lib/domain/errors';
 import { assertValidEventDraft, eventPhase, type Event, type EventDraft, type EventPhase } from '../../lib/domain/event';
 import { newId } from '../../lib/domain/id';
@@ -22,6 +23,7 @@ export class EventService {
     @inject(EventRepository) private readonly events: EventRepository,
     @inject(SeatRepository) private readonly seats: SeatRepository,
     @inject(Clock) private readonly clock: Clock,
+    @inject(HoldStore) private readonly holds: HoldStore,
   ) {}
 
   async create(draft: EventDraft): Promise<EventView> {
@@ -71,11 +73,13 @@ export class EventService {
     return { event, phase: eventPhase(event, this.clock.now()) };
   }
 
+  /** Held seats are stored as available (holds never reach Postgres), so they move from one count to the other. */
   private async counts(event: Event): Promise<SeatCounts> {
+    const held = await this.holds.heldCount(event.id);
     if (!event.isSeatedEvent) {
-      return { available: event.totalTickets ?? 0, held: 0, reserved: 0, sold: 0 };
+      return { available: Math.max(0, (event.totalTickets ?? 0) - held), held, reserved: 0, sold: 0 };
     }
     const stored = await this.seats.countByStatus(event.id);
-    return { ...stored, held: 0 };
+    return { ...stored, available: Math.max(0, stored.available - held), held };
   }
 }

@@ -27,3 +27,14 @@ export const MIN_HOLD_TTL_SECONDS = 1;
 export const MAX_HOLD_TTL_SECONDS = 900;
 /** Extending never keeps a hold alive longer than this after it was created. */
 export const MAX_HOLD_LIFETIME_SECONDS = 15 * 60;
+
+/** Whole seconds until `until`, rounded up and at least 1, for Retry-After on a contended resource. */
+export function secondsUntil(until: Date, now: Date): number {
+  return Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
+}
+
+/** Where an extension moves a hold's expiry: `ttlSeconds` from now, capped at the hold's maximum lifetime. */
+export function extendedExpiry(hold: Pick<Hold, 'createdAt'>, now: Date, ttlSeconds: number): Date {
+  const cap = hold.createdAt.getTime() + MAX_HOLD_LIFETIME_SECONDS * 1000;
+  return new Date(Math.min(now.getTime() + ttlSeconds * 1000, cap));
+}

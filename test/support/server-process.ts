@@ -27,6 +27,8 @@ export async function startServerProcess(env: Record<string, string>, timeoutMs 
   });
   const output: string[] = [];
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  // The "listening" line is logged at info: a quieter LOG_LEVEL would hide it.
+  if (env.LOG_LEVEL && env.LOG_LEVEL !== 'info' && env.LOG_LEVEL !== 'debug') throw new Error('startServerProcess needs LOG_LEVEL info or debug');
   const url = await new Promise<string>((resolveUrl, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start in ${timeoutMs} ms:\n${output.join('\n')}`)), timeoutMs);
     const onLine = (line: string) => {
@@ -42,6 +44,9 @@ export async function startServerProcess(env: Record<string, string>, timeoutMs 
       clearTimeout(timer);
       reject(new Error(`server exited with ${code} before listening:\n${output.join('\n')}`));
     });
+  }).catch((error: unknown) => {
+    child.kill('SIGKILL');
+    throw error;
   });
   return {
     url,

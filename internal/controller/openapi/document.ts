@@ -28,7 +28,8 @@ function operation(route: RouteDoc) {
     tags: [route.tag],
     ...(route.auth && { security: route.auth === 'optional' ? [{}, { bearer: [] }] : [{ bearer: [] }] }),
     parameters: [
-      ...pathParams.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string', format: 'uuid' } })),
+      // Every path id is a UUID except user ids, which are the token's `sub`.
+      ...pathParams.map((name) => ({ name, in: 'path', required: true, schema: name === 'user_id' ? { type: 'string' } : { type: 'string', format: 'uuid' } })),
       ...(route.query ?? []).map((q) => ({ name: q.name, in: 'query', required: false, schema: q.schema, description: q.description })),
       ...(route.headers ?? []).map((h) => ({ name: h.name, in: 'header', required: h.required ?? false, schema: { type: 'string' }, description: h.description })),
     ],

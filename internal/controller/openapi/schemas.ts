@@ -28,6 +28,8 @@ export function dtoSchemas(): Record<string, unknown> {
   }) as Record<string, unknown>;
 }
 
+const queueStatus = { enum: ['waiting', 'active', 'expired', 'left'] };
+
 const counts = {
   type: 'object',
   required: ['available', 'held', 'reserved', 'sold'],
@@ -114,4 +116,39 @@ export const RESPONSE_SCHEMAS: Record<string, unknown> = {
     properties: { seats: { type: 'array', items: { $ref: '#/components/schemas/Seat' } }, next_cursor: nullable({ type: 'string' }) },
   },
   SeatsCreated: { type: 'object', required: ['created'], properties: { created: { type: 'integer' } } },
+  Hold: {
+    type: 'object',
+    required: ['id', 'event_id', 'user_id', 'seat_ids', 'quantity', 'fencing_token', 'created_at', 'expires_at'],
+    properties: {
+      id: uuid,
+      event_id: uuid,
+      user_id: { type: 'string' },
+      seat_ids: { type: 'array', items: uuid },
+      quantity: { type: 'integer', minimum: 1 },
+      fencing_token: { type: 'integer', description: 'Strictly increasing per event; purchase accepts only the live hold\'s token.' },
+      created_at: timestamp,
+      expires_at: timestamp,
+    },
+  },
+  QueueEntry: {
+    type: 'object',
+    required: ['session_id', 'event_id', 'user_id', 'status', 'position', 'estimated_wait_seconds', 'joined_at', 'expires_at'],
+    properties: {
+      session_id: uuid,
+      event_id: uuid,
+      user_id: { type: 'string' },
+      status: queueStatus,
+      position: { type: 'integer', minimum: 0, description: '1-based among waiting buyers; 0 when active' },
+      estimated_wait_seconds: nullable({ type: 'integer' }),
+      joined_at: timestamp,
+      expires_at: nullable(timestamp),
+    },
+  },
+  QueueStatus: {
+    type: 'object',
+    required: ['session_id', 'event_id', 'status', 'position', 'expires_at'],
+    properties: { session_id: uuid, event_id: uuid, status: queueStatus, position: { type: 'integer', minimum: 0 }, expires_at: nullable(timestamp) },
+  },
+  QueuePosition: { type: 'object', required: ['position', 'status'], properties: { position: { type: 'integer', minimum: 0 }, status: queueStatus } },
+  QueueLength: { type: 'object', required: ['waiting', 'active'], properties: { waiting: { type: 'integer', minimum: 0 }, active: { type: 'integer', minimum: 0 } } },
 };

@@ -1,0 +1,146 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { loadConfig, loadDotEnv } from '../../internal/config/config';
+import { HttpApp } from '../../internal/controller/http-app';
+import { EventService } from '../../internal/service/event.service';
+import { QueueService } from '../../internal/service/queue.service';
+import { WaitingRoom } from '../../lib/adapter/waiting-room';
+import { newId } from '../../lib/domain/id';
+import type { Principal } from '../../lib/domain/principal';
+import { signToken } from '../../pkg/jwt/sign-token';
+import { buildRuntime } from '../server/container';
+
+/**
+ * Benchmark (not a test): join and position look-ups with 100,000 buyers already waiting, at three levels
+ * (the store alone, the service with its event read, and HTTP through Express), against Redis when
+ * REDIS_URL is set, else the in-process store. Run `npm run build` first, then
+ *   node dist/cmd/bench/queue-bench.js [--waiting 100000] [--samples 5000] [--concurrency 32]
+ * It writes only under its own REDIS_KEY_PREFIX (deleted at the end) and one event (deleted too).
+ */
+const { values } = parseArgs({
+  options: {
+    waiting: { type: 'string', default: '100000' },
+    samples: { type: 'string', default: '5000' },
+    concurrency: { type: 'string', default: '32' },
+  },
+});
+const WAITING = Number(values.waiting);
+const SAMPLES = Number(values.samples);
+const CONCURRENCY = Number(values.concurrency);
+
+interface Result {
+  name: string;
+  ops: number;
+  seconds: number;
+  latencies: number[];
+}
+
+/** Runs `count` operations, `concurrency` at a time, timing each one. */
+async function measure(name: string, count: number, concurrency: number, op: (i: number) => Promise<unknown>): Promise<Result> {
+  const latencies = new Array<number>(count);
+  let next = 0;
+  const started = performance.now();
+  const worker = async () => {
+    for (let i = next++; i < count; i = next++) {
+      const t0 = performance.now();
+      await op(i);
+      latencies[i] = performance.now() - t0;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+  return { name, ops: count, seconds: (performance.now() - started) / 1_000, latencies: latencies.sort((a, b) => a - b) };
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+
+function print(result: Result): void {
+  const ms = (value: number) => value.toFixed(2).padStart(8);
+  const l = result.latencies;
+  console.log(
+    `${result.name.padEnd(34)} ${String(result.ops).padStart(7)} ops ${(result.ops / result.seconds).toFixed(0).padStart(7)} ops/s` +
+      `  p50 ${ms(percentile(l, 50))} ms  p95 ${ms(percentile(l, 95))} ms  p99 ${ms(percentile(l, 99))} ms  max ${ms(l[l.length - 1]!)} ms`,
+  );
+}
+
+async function main(): Promise<void> {
+  loadDotEnv();
+  const base = loadConfig();
+  const dataDir = base.databaseUrl ? null : mkdtempSync(join(tmpdir(), 'onsale-bench-'));
+  const config = {
+    ...base,
+    port: 0,
+    host: '127.0.0.1',
+    dataDir: dataDir ? join(dataDir, 'db') : base.dataDir,
+    redisKeyPrefix: `onsale-bench:${randomUUID()}:`,
+    logLevel: 'warn' as const,
+    // The benchmark is one client sending thousands of requests: the limits would measure themselves.
+    rateLimit: { ...base.rateLimit, perUser: 0, perIp: 0 },
+  };
+  const runtime = await buildRuntime(config);
+  const { container } = runtime;
+  const room = container.get<WaitingRoom>(WaitingRoom);
+  const queue = container.get(QueueService);
+  const events = container.get(EventService);
+  const server = container.get(HttpApp).build().listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
+
+  const start = new Date(Date.now() + 30 * 86_400_000);
+  const { event } = await events.create({
+    name: 'Queue benchmark', description: null, venue: 'Bench', startTime: start, endTime: new Date(start.getTime() + 3_600_000),
+    isSeatedEvent: false, totalTickets: 1_000, saleStartsAt: null, saleEndsAt: null,
+    queue: { enabled: true, admitPerMinute: 0, maxActiveSessions: 500, sessionTtlSeconds: 900 },
+  });
+  const retainUntil = new Date(event.endTime.getTime() + 86_400_000);
+  const storeJoin = (userId: string) =>
+    room.join({ eventId: event.id, userId, sessionId: newId(), lottery: false, now: new Date(), retainUntil });
+  console.log(`queue benchmark: store ${runtime.storage.cache}, database ${runtime.storage.database}, concurrency ${CONCURRENCY}`);
+
+  try {
+    print(await measure(`store join (filling 0 -> ${WAITING})`, WAITING, CONCURRENCY, (i) => storeJoin(`filler-${i}`)));
+    const pick = () => `filler-${Math.floor(Math.random() * WAITING)}`;
+    print(await measure(`store join at ${WAITING}`, SAMPLES, CONCURRENCY, (i) => storeJoin(`store-${i}`)));
+    print(await measure(`store position at ${WAITING}`, SAMPLES, CONCURRENCY, () => room.liveEntry(event.id, pick(), new Date())));
+    const buyer = (userId: string): Principal => ({ userId, role: 'user' });
+    print(await measure(`service join at ${WAITING}`, SAMPLES, CONCURRENCY, (i) => queue.join(buyer(`service-${i}`), event.id)));
+    const admin: Principal = { userId: 'bench-admin', role: 'admin' };
+    print(await measure(`service position at ${WAITING}`, SAMPLES, CONCURRENCY, () => queue.position(admin, event.id, pick())));
+
+    const tokens = await Promise.all(Array.from({ length: SAMPLES }, (_, i) => signToken(config.jwtSecret, { userId: `http-${i}`, role: 'user' })));
+    const adminToken = await signToken(config.jwtSecret, { userId: 'bench-admin', role: 'admin' });
+    const request = async (path: string, token: string, body?: unknown) => {
+      const res = await fetch(url + path, {
+        method: body ? 'POST' : 'GET',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      if (res.status >= 300) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+      await res.arrayBuffer();
+    };
+    print(await measure(`HTTP POST /queue/join at ${WAITING}`, SAMPLES, CONCURRENCY, (i) => request('/queue/join', tokens[i]!, { event_id: event.id })));
+    print(await measure(`HTTP GET /queue/position at ${WAITING}`, SAMPLES, CONCURRENCY, () => request(`/queue/position/${event.id}/${pick()}`, adminToken)));
+    const { waiting } = await room.counts(event.id, new Date());
+    console.log(`waiting at the end: ${waiting}`);
+  } finally {
+    server.close();
+    await events.delete(event.id);
+    if (runtime.redis) {
+      for await (const keys of runtime.redis.scanIterator({ MATCH: `${config.redisKeyPrefix}*`, COUNT: 1_000 })) {
+        if (keys.length > 0) await runtime.redis.unlink(keys);
+      }
+    }
+    await runtime.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

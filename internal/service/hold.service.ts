@@ -1,0 +1,180 @@
+import { inject, injectable } from 'inversify';
+import { Clock } from '../../lib/adapter/clock';
+import { EventBus } from '../../lib/adapter/event-bus';
+import { HoldStore, type HoldOutcome } from '../../lib/adapter/hold-store';
+import { Logger } from '../../lib/adapter/logger';
+import { Metrics } from '../../lib/adapter/metrics';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../lib/domain/errors';
+import { eventPhase, type Event } from '../../lib/domain/event';
+import {
+  extendedExpiry,
+  MAX_HOLD_TTL_SECONDS,
+  MAX_QUANTITY_PER_HOLD,
+  MAX_SEATS_PER_HOLD,
+  MIN_HOLD_TTL_SECONDS,
+  secondsUntil,
+  type Hold,
+} from '../../lib/domain/hold';
+import { newId } from '../../lib/domain/id';
+import { canActFor, type Principal } from '../../lib/domain/principal';
+import { SeatRepository } from '../../lib/repository/seat-repository';
+import { Config } from '../config/config';
+import { EventService } from './event.service';
+import { QueueService } from './queue.service';
+
+export interface HoldRequest {
+  eventId: string;
+  /** Seated events: 1..10 distinct seats of the event. */
+  seatIds?: string[];
+  /** Standing events: 1..10 places. */
+  quantity?: number;
+  /** 1..900; HOLD_TTL_SECONDS when absent. */
+  ttlSeconds?: number;
+  /** The caller's active waiting-room session; required when the event's queue is enabled. */
+  queueSessionId?: string;
+}
+
+/**
+ * Seat holds: the hot path of an on-sale. One read of Postgres (the event, and the seats by id) guards
+ * against unknown or sold seats; the HoldStore makes the contended decision atomically. Nothing is written
+ * to Postgres here.
+ */
+@injectable()
+export class HoldService {
+  constructor(
+    @inject(HoldStore) private readonly store: HoldStore,
+    @inject(EventService) private readonly events: EventService,
+    @inject(SeatRepository) private readonly seats: SeatRepository,
+    @inject(Clock) private readonly clock: Clock,
+    @inject(Config) private readonly config: Pick<Config, 'holdTtlSeconds' | 'maxHeldPerUser'>,
+    @inject(Metrics) private readonly metrics: Metrics,
+    @inject(EventBus) private readonly bus: EventBus,
+    @inject(Logger) private readonly logger: Logger,
+    @inject(QueueService) private readonly queue: QueueService,
+  ) {}
+
+  async hold(principal: Principal, request: HoldRequest): Promise<Hold> {
+    const ttlSeconds = request.ttlSeconds ?? this.config.holdTtlSeconds;
+    assertTtl(ttlSeconds);
+    const event = await this.events.require(request.eventId);
+    this.assertOnSale(event);
+    await this.queue.assertAdmitted(principal, event, request.queueSessionId);
+    const base = { holdId: newId(), eventId: event.id, userId: principal.userId, ttlMs: ttlSeconds * 1000, maxPerUser: this.config.maxHeldPerUser };
+    if (event.isSeatedEvent) {
+      if (request.quantity !== undefined) throw ValidationError.field('quantity', 'a seated event is held by seat_ids, not quantity');
+      const seatIds = await this.availableSeats(event.id, request.seatIds);
+      return this.announce(this.unwrap(await this.store.holdSeats({ ...base, seatIds })), 'held');
+    }
+    if (request.seatIds !== undefined) throw ValidationError.field('seat_ids', 'a standing event is held by quantity, not seat_ids');
+    const quantity = request.quantity;
+    if (quantity === undefined || !Number.isInteger(quantity) || quantity < 1 || quantity > MAX_QUANTITY_PER_HOLD) {
+      throw ValidationError.field('quantity', `a standing event needs a quantity from 1 to ${MAX_QUANTITY_PER_HOLD}`);
+    }
+    // Live tickets will be subtracted here once tickets exist; until then holds may take the whole capacity.
+    const capacity = event.totalTickets ?? 0;
+    return this.announce(this.unwrap(await this.store.holdQuantity({ ...base, quantity, capacity })), 'held');
+  }
+
+  /** The live hold, for its holder or an admin; NotFoundError once it expired or was released. */
+  async get(principal: Principal, holdId: string): Promise<Hold> {
+    const hold = await this.store.get(holdId);
+    if (!hold) throw new NotFoundError('Hold', holdId);
+    if (!canActFor(principal, hold.userId)) throw new ForbiddenError('Only the holder or an admin may use this hold.');
+    return hold;
+  }
+
+  async release(principal: Principal, holdId: string): Promise<void> {
+    await this.get(principal, holdId);
+    const released = await this.store.release(holdId);
+    if (!released) throw new NotFoundError('Hold', holdId);
+    this.metrics.hold('released');
+    this.announce(released, 'available');
+  }
+
+  /** Holder only: `ttlSeconds` from now, but never past MAX_HOLD_LIFETIME_SECONDS after creation. */
+  async extend(principal: Principal, holdId: string, ttlSeconds: number): Promise<Hold> {
+    assertTtl(ttlSeconds);
+    const hold = await this.store.get(holdId);
+    if (!hold) throw new NotFoundError('Hold', holdId);
+    if (hold.userId !== principal.userId) throw new ForbiddenError('Only the holder may extend this hold.');
+    const extended = await this.store.extend(holdId, extendedExpiry(hold, this.clock.now(), ttlSeconds));
+    if (!extended) throw new NotFoundError('Hold', holdId);
+    this.metrics.hold('extended');
+    return this.announce(extended, 'held');
+  }
+
+  /** Tells live seat maps in every process (EventBus) what changed; never fails or delays the hold itself. */
+  private announce(hold: Hold, status: 'held' | 'available'): Hold {
+    const heldUntil = status === 'held' ? { held_until: hold.expiresAt.toISOString() } : {};
+    const messages =
+      hold.seatIds.length > 0
+        ? hold.seatIds.map((seatId) => ({ type: 'seat' as const, data: { seat_id: seatId, status, ...heldUntil } }))
+        : [{ type: 'capacity' as const, data: {} }];
+    void Promise.all(messages.map(({ type, data }) => this.bus.publish(hold.eventId, type, data))).catch((error: unknown) =>
+      this.logger.warn('hold change not published', { eventId: hold.eventId, error: error instanceof Error ? error.message : String(error) }),
+    );
+    return hold;
+  }
+
+  private assertOnSale(event: Event): void {
+    const now = this.clock.now();
+    switch (eventPhase(event, now)) {
+      case 'on_sale':
+        return;
+      case 'scheduled':
+        throw new ConflictError('sale-not-open', `The sale opens at ${event.saleStartsAt!.toISOString()}.`, {
+          extensions: { sale_starts_at: event.saleStartsAt!.toISOString() },
+          retryAfterSeconds: secondsUntil(event.saleStartsAt!, now),
+        });
+      case 'sale_closed':
+        throw new ConflictError('sale-closed', 'The sale of this event has closed.');
+      case 'ended':
+        throw new ConflictError('event-ended', 'This event has ended.');
+    }
+  }
+
+  /** Distinct seats of the event, all stored as available; one read of Postgres. */
+  private async availableSeats(eventId: string, requested: string[] | undefined): Promise<string[]> {
+    if (!requested || requested.length < 1 || requested.length > MAX_SEATS_PER_HOLD) {
+      throw ValidationError.field('seat_ids', `a seated event needs 1 to ${MAX_SEATS_PER_HOLD} seat ids`);
+    }
+    const seatIds = requested.map((id) => id.toLowerCase());
+    if (new Set(seatIds).size !== seatIds.length) throw ValidationError.field('seat_ids', 'must not repeat a seat');
+    const found = new Map((await this.seats.findMany(eventId, seatIds)).map((seat) => [seat.id, seat]));
+    const unknown = seatIds.flatMap((id, i) => (found.has(id) ? [] : [{ field: `seat_ids[${i}]`, message: `${id} is not a seat of this event` }]));
+    if (unknown.length > 0) throw new ValidationError(unknown);
+    const gone = seatIds.filter((id) => found.get(id)!.status !== 'available');
+    if (gone.length > 0) {
+      throw new ConflictError('seats-unavailable', 'Some of the seats are already reserved or sold.', { extensions: { conflicting_seat_ids: gone } });
+    }
+    return seatIds;
+  }
+
+  private unwrap(outcome: HoldOutcome): Hold {
+    this.metrics.hold(outcome.ok ? 'created' : outcome.reason);
+    if (outcome.ok) return outcome.hold;
+    switch (outcome.reason) {
+      case 'seats_taken': {
+        const earliest = Math.min(...outcome.conflicts.map((conflict) => conflict.expiresAt.getTime()));
+        throw new ConflictError('seats-unavailable', 'Some of the seats are held by someone else.', {
+          extensions: { conflicting_seat_ids: outcome.conflicts.map((conflict) => conflict.seatId) },
+          retryAfterSeconds: secondsUntil(new Date(earliest), this.clock.now()),
+        });
+      }
+      case 'capacity_exhausted':
+        throw new ConflictError('capacity-exhausted', `Only ${outcome.available} places are left to hold.`, {
+          extensions: { available: outcome.available },
+        });
+      case 'user_limit':
+        throw new ConflictError('hold-limit-exceeded', `You may hold at most ${outcome.limit} places of this event at once; you hold ${outcome.held}.`, {
+          extensions: { held: outcome.held, limit: outcome.limit },
+        });
+    }
+  }
+}
+
+function assertTtl(ttlSeconds: number): void {
+  if (!Number.isInteger(ttlSeconds) || ttlSeconds < MIN_HOLD_TTL_SECONDS || ttlSeconds > MAX_HOLD_TTL_SECONDS) {
+    throw ValidationError.field('ttl_seconds', `must be a whole number from ${MIN_HOLD_TTL_SECONDS} to ${MAX_HOLD_TTL_SECONDS}`);
+  }
+}

@@ -1,0 +1,185 @@
+import { LuaScript } from './lua-script';
+
+/**
+ * The Lua scripts of RedisHoldStore, one per operation. A script runs atomically on the server, so every
+ * check-and-set below is one indivisible step however many API processes race. Every key a script touches
+ * is passed in KEYS and carries the event's hash tag `{<event_id>}`, so on Redis Cluster each call lands on
+ * one node. Time is Redis's own clock (TIME), so API processes with skewed clocks still agree on expiry.
+ * Key layout and reply shapes: docs/holds.md.
+ */
+// A token is never below the current time in ms, so it keeps increasing even when the counter expired or
+// a failover lost it: an earlier token could only be ahead of the clock by the holds issued faster than one
+// per ms, and the counter outlives the longest hold (15 min) by far more than any such burst.
+export const FENCE_TTL_MS = 3600 * 1000;
+
+const PRELUDE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+-- Containers (ZSETs, totals) live as long as their longest-lived member: only ever lengthen their TTL.
+local function keep(key, ttl)
+  if redis.call('PTTL', key) < ttl then redis.call('PEXPIRE', key, ttl) end
+end
+-- Members are '<quantity>:<hold id>' so a total can be kept without reading (possibly expired) records.
+local function qty(member) return tonumber(string.match(member, '^(%d+):')) end
+local function userHeld(key)
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
+  local held = 0
+  for _, m in ipairs(redis.call('ZRANGE', key, 0, -1)) do held = held + qty(m) end
+  return held
+end
+-- Expired standing holds leave the running total before anything is counted, so capacity can never be
+-- exceeded by holds whose TTL passed but whose entries are still there.
+local function purgePlaces(places, placed)
+  local gone = redis.call('ZRANGEBYSCORE', places, '-inf', now)
+  if #gone == 0 then return end
+  local sum = 0
+  for _, m in ipairs(gone) do sum = sum + qty(m) end
+  redis.call('ZREMRANGEBYSCORE', places, '-inf', now)
+  if redis.call('DECRBY', placed, sum) <= 0 then redis.call('DEL', placed) end
+end
+local function nextToken(fence)
+  local token = math.max(tonumber(redis.call('GET', fence) or '0') + 1, now)
+  redis.call('SET', fence, token, 'PX', ${FENCE_TTL_MS})
+  return token
+end
+`;
+
+// KEYS: record, user, seats, fence, seat...   ARGV: holdId, userId, ttlMs, maxPerUser, eventId, seatIdsCsv, seatId...
+const HOLD_SEATS = `
+local holdId, userId, ttl = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local n = #KEYS - 4
+local held = userHeld(KEYS[2])
+if held + n > tonumber(ARGV[4]) then return {'user_limit', held} end
+local conflicts = {'seats_taken'}
+for i = 5, #KEYS do
+  local left = redis.call('PTTL', KEYS[i])
+  if left == -1 or left > 0 then
+    conflicts[#conflicts + 1] = ARGV[i + 2]
+    conflicts[#conflicts + 1] = now + math.max(left, 0)
+  end
+end
+if #conflicts > 1 then return conflicts end
+local token = nextToken(KEYS[4])
+local expires = now + ttl
+local lock = holdId .. ':' .. userId
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
+for i = 5, #KEYS do
+  redis.call('SET', KEYS[i], lock, 'PX', ttl)
+  redis.call('ZADD', KEYS[3], expires, ARGV[i + 2])
+end
+keep(KEYS[3], ttl)
+redis.call('HSET', KEYS[1], 'e', ARGV[5], 'u', userId, 's', ARGV[6], 'q', n, 'f', token, 'c', now, 'x', expires)
+redis.call('PEXPIRE', KEYS[1], ttl)
+redis.call('ZADD', KEYS[2], expires, n .. ':' .. holdId)
+keep(KEYS[2], ttl)
+return {'ok', token, now}
+`;
+
+// KEYS: record, user, places, placed, fence   ARGV: holdId, userId, ttlMs, maxPerUser, eventId, quantity, capacity
+const HOLD_QUANTITY = `
+local holdId, userId, ttl, q, capacity = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[6]), tonumber(ARGV[7])
+local held = userHeld(KEYS[2])
+if held + q > tonumber(ARGV[4]) then return {'user_limit', held} end
+purgePlaces(KEYS[3], KEYS[4])
+local taken = tonumber(redis.call('GET', KEYS[4]) or '0')
+if taken + q > capacity then return {'capacity_exhausted', math.max(0, capacity - taken)} end
+local token = nextToken(KEYS[5])
+local expires = now + ttl
+local member = q .. ':' .. holdId
+redis.call('ZADD', KEYS[3], expires, member)
+redis.call('INCRBY', KEYS[4], q)
+keep(KEYS[3], ttl)
+keep(KEYS[4], ttl)
+redis.call('HSET', KEYS[1], 'e', ARGV[5], 'u', userId, 's', '', 'q', q, 'f', token, 'c', now, 'x', expires)
+redis.call('PEXPIRE', KEYS[1], ttl)
+redis.call('ZADD', KEYS[2], expires, member)
+keep(KEYS[2], ttl)
+return {'ok', token, now}
+`;
+
+const RECORD_FIELDS = `redis.call('HMGET', KEYS[1], 'e', 'u', 's', 'q', 'f', 'c', 'x')`;
+
+// KEYS: record, user, seats, places, placed, seat...   ARGV: holdId, seatId...
+// A lock is freed only if it is still this hold's: after an expiry the seat may belong to someone else.
+const RELEASE = `
+local r = ${RECORD_FIELDS}
+if not r[1] then return false end
+local member = r[4] .. ':' .. ARGV[1]
+redis.call('DEL', KEYS[1])
+redis.call('ZREM', KEYS[2], member)
+if r[3] == '' then
+  if redis.call('ZREM', KEYS[4], member) == 1 then
+    if redis.call('DECRBY', KEYS[5], r[4]) <= 0 then redis.call('DEL', KEYS[5]) end
+  end
+else
+  local lock = ARGV[1] .. ':' .. r[2]
+  for i = 6, #KEYS do
+    if redis.call('GET', KEYS[i]) == lock then
+      redis.call('DEL', KEYS[i])
+      redis.call('ZREM', KEYS[3], ARGV[i - 4])
+    end
+  end
+end
+return r
+`;
+
+// KEYS: record, user, seats, places, placed, seat...   ARGV: holdId, expiresAtMs, seatId...
+const EXTEND = `
+local r = ${RECORD_FIELDS}
+if not r[1] then return false end
+local expires = tonumber(ARGV[2])
+local ttl = expires - now
+-- Only a skewed caller clock can ask for a moment already past; leave the hold as it is.
+if ttl <= 0 then return r end
+redis.call('HSET', KEYS[1], 'x', expires)
+redis.call('PEXPIRE', KEYS[1], ttl)
+local member = r[4] .. ':' .. ARGV[1]
+redis.call('ZADD', KEYS[2], 'XX', expires, member)
+keep(KEYS[2], ttl)
+if r[3] == '' then
+  redis.call('ZADD', KEYS[4], 'XX', expires, member)
+  keep(KEYS[4], ttl)
+  keep(KEYS[5], ttl)
+else
+  local lock = ARGV[1] .. ':' .. r[2]
+  for i = 6, #KEYS do
+    if redis.call('GET', KEYS[i]) == lock then
+      redis.call('PEXPIRE', KEYS[i], ttl)
+      redis.call('ZADD', KEYS[3], 'XX', expires, ARGV[i - 3])
+    end
+  end
+  keep(KEYS[3], ttl)
+end
+r[7] = expires
+return r
+`;
+
+// KEYS: seat...   Reply: now, then per seat its lock value ('' when free) and PTTL.
+const SEAT_HOLDS = `
+local out = {now}
+for i = 1, #KEYS do
+  local lock = redis.call('GET', KEYS[i])
+  out[#out + 1] = lock or ''
+  out[#out + 1] = lock and redis.call('PTTL', KEYS[i]) or -2
+end
+return out
+`;
+
+// KEYS: seats, places, placed
+const HELD_COUNT = `
+purgePlaces(KEYS[2], KEYS[3])
+return redis.call('ZCOUNT', KEYS[1], '(' .. now, '+inf') + tonumber(redis.call('GET', KEYS[3]) or '0')
+`;
+
+function script(name: string, body: string): LuaScript {
+  return new LuaScript(`-- onsale hold: ${name}\n${PRELUDE}\n${body}`);
+}
+
+export const HOLD_SCRIPTS = {
+  holdSeats: script('holdSeats', HOLD_SEATS),
+  holdQuantity: script('holdQuantity', HOLD_QUANTITY),
+  release: script('release', RELEASE),
+  extend: script('extend', EXTEND),
+  seatHolds: script('seatHolds', SEAT_HOLDS),
+  heldCount: script('heldCount', HELD_COUNT),
+} as const;

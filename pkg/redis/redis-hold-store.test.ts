@@ -1,0 +1,53 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { holdStoreContract } from '../../lib/adapter/hold-store.contract';
+import { newId } from '../../lib/domain/id';
+import { testRedis } from '../../test/support/redis';
+import type { RedisClient } from './client';
+import { RedisHoldStore } from './redis-hold-store';
+
+const targets = testRedis();
+
+// Runs only against a real Redis; the in-process store passes the same contract in memory-hold-store.test.ts.
+if (targets.length === 0) it.todo('RedisHoldStore: set REDIS_URL to run the HoldStore contract against Redis');
+else describe.each(targets)('RedisHoldStore on $name', (redis) => {
+  describe('HoldStore contract', () => {
+    holdStoreContract(async () => {
+      const { client, prefix, close } = await redis.open();
+      return { store: new RedisHoldStore(client, prefix), elapse: (ms) => sleep(ms), close };
+    });
+  });
+
+  describe('keys', () => {
+    let client: RedisClient;
+    let prefix: string;
+    let close: () => Promise<void>;
+    beforeAll(async () => {
+      ({ client, prefix, close } = await redis.open());
+    });
+    afterAll(async () => {
+      await close?.();
+    });
+
+    it('start with the prefix, share the event hash tag, and all expire', async () => {
+      const store = new RedisHoldStore(client, prefix);
+      const eventId = newId();
+      const seated = await store.holdSeats({ holdId: newId(), eventId, userId: 'u1', seatIds: [newId(), newId()], ttlMs: 60_000, maxPerUser: 10 });
+      const standing = await store.holdQuantity({ holdId: newId(), eventId, userId: 'u2', quantity: 2, capacity: 5, ttlMs: 60_000, maxPerUser: 10 });
+      expect(seated.ok && standing.ok).toBe(true);
+      const keys: string[] = [];
+      for await (const batch of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 1_000 })) keys.push(...batch);
+      const refs = keys.filter((key) => key.startsWith(`${prefix}hold-ref:`));
+      const eventKeys = keys.filter((key) => !refs.includes(key));
+      expect(refs).toHaveLength(2);
+      // record x2, user x2, two seat locks, seats, places, placed, fence
+      expect(eventKeys).toHaveLength(10);
+      expect(eventKeys.every((key) => key.startsWith(`${prefix}hold:{${eventId}}:`))).toBe(true);
+      const ttls = await Promise.all(keys.map((key) => client.pTTL(key)));
+      expect(ttls.every((ttl) => ttl > 0)).toBe(true);
+    });
+
+    it('refuses a prefix that would change the hash slot', () => {
+      expect(() => new RedisHoldStore(client, 'on{sale}:')).toThrow(/must not contain/);
+    });
+  });
+});

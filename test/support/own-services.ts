@@ -1,0 +1,104 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { chownSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { createClient } from 'redis';
+
+const run = promisify(execFile);
+
+/**
+ * Servers of the test's own on spare loopback ports, for fault tests that stop, kill or flush them:
+ * the machine's shared Postgres and Redis are never touched.
+ */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as { port: number };
+  await new Promise((done) => server.close(done));
+  return port;
+}
+
+async function until(check: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${what} did not come up in ${timeoutMs} ms`);
+}
+
+export interface OwnRedis {
+  url: string;
+  start(): Promise<void>;
+  /** SIGTERM by default; SIGKILL to simulate a crash. Without persistence either way loses every key. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export async function startOwnRedis(): Promise<OwnRedis> {
+  const port = await freePort();
+  const url = `redis://127.0.0.1:${port}`;
+  let child: ChildProcess | null = null;
+  const ping = async () => {
+    const client = createClient({ url, RESP: 2, maintNotifications: 'disabled', socket: { reconnectStrategy: false, connectTimeout: 500 } });
+    client.on('error', () => {});
+    try {
+      await client.connect();
+      return (await client.ping()) === 'PONG';
+    } finally {
+      if (client.isOpen) client.destroy();
+    }
+  };
+  const own: OwnRedis = {
+    url,
+    start: async () => {
+      child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+      await until(ping, `redis on ${port}`);
+    },
+    stop: async (signal = 'SIGTERM') => {
+      const exiting = child && child.exitCode === null ? new Promise((done) => child!.once('exit', done)) : null;
+      child?.kill(signal);
+      await exiting;
+      child = null;
+    },
+  };
+  await own.start();
+  return own;
+}
+
+export interface OwnPostgres {
+  url: string;
+  start(): Promise<void>;
+  /** Immediate shutdown: connections are cut as in a crash. */
+  stop(): Promise<void>;
+  destroy(): Promise<void>;
+}
+
+export async function startOwnPostgres(): Promise<OwnPostgres> {
+  const bin = join('/usr/lib/postgresql', readdirSync('/usr/lib/postgresql').sort().pop()!, 'bin');
+  const dir = mkdtempSync(join(tmpdir(), 'onsale-pg-'));
+  const { uid, gid } = await run('id', ['-u', 'postgres']).then(async ({ stdout }) => ({ uid: Number(stdout), gid: Number((await run('id', ['-g', 'postgres'])).stdout) }));
+  chownSync(dir, uid, gid);
+  const port = await freePort();
+  // Postgres refuses to run as root; the machine's postgres user runs this private cluster.
+  const asPostgres = (cmd: string, args: string[]) => run('runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args]);
+  await asPostgres('initdb', ['-D', join(dir, 'data'), '-A', 'trust', '-U', 'postgres', '--no-sync']);
+  const ctl = (action: string, ...extra: string[]) =>
+    asPostgres('pg_ctl', ['-D', join(dir, 'data'), '-w', '-l', join(dir, 'log'), ...extra, action]);
+  const own: OwnPostgres = {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    start: async () => {
+      await ctl('start', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`);
+    },
+    stop: async () => {
+      await ctl('stop', '-m', 'immediate');
+    },
+    destroy: async () => {
+      await ctl('stop', '-m', 'immediate').catch(() => {});
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  await own.start();
+  return own;
+}

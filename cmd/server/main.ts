@@ -1,9 +1,11 @@
 import 'reflect-metadata';
+import cluster from 'node:cluster';
 import type { Server } from 'node:http';
 import { ConfigError, loadConfig, loadDotEnv, type Config } from '../../internal/config/config';
 import { HttpApp } from '../../internal/controller/http-app';
 import { createHttpServer } from '../../internal/controller/http-server';
 import { StreamHub } from '../../internal/service/stream-hub';
+import { runPrimary } from './cluster';
 import { buildRuntime } from './container';
 
 // In-flight requests get this long to finish after SIGTERM before the process exits anyway.
@@ -24,6 +26,10 @@ function readConfig(): Config {
 
 async function main(): Promise<void> {
   const config = readConfig();
+  if (config.workers > 1 && cluster.isPrimary) {
+    runPrimary(config.workers, (message, fields) => console.log(JSON.stringify({ level: 'info', message, ...fields, timestamp: new Date().toISOString() })));
+    return;
+  }
   const runtime = await buildRuntime(config);
   const { logger } = runtime;
   if (config.jwtSecretIsDefault) {

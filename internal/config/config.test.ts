@@ -42,6 +42,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env)).toThrow(new RegExp(`^invalid configuration: ${variable} `));
   });
 
+  it('allows several WORKERS only with shared storage', () => {
+    expect(loadConfig({}).workers).toBe(1);
+    expect(() => loadConfig({ WORKERS: '2' })).toThrow(/^invalid configuration: WORKERS above 1 needs DATABASE_URL and REDIS_URL/);
+    expect(loadConfig({ WORKERS: '2', DATABASE_URL: 'postgres://x/y', REDIS_URL: 'redis://z' }).workers).toBe(2);
+  });
+
   it('refuses production without a long JWT_SECRET', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET/);
     expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'short' })).toThrow(/JWT_SECRET/);

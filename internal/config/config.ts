@@ -34,6 +34,8 @@ export interface Config {
   rateLimit: { windowSeconds: number; perUser: number; perIp: number };
   /** Idle live streams get a comment line this often, so proxies do not time them out. */
   streamHeartbeatSeconds: number;
+  /** Server processes on one port (node:cluster); more than one needs DATABASE_URL and REDIS_URL. */
+  workers: number;
 }
 export const Config = Symbol.for('Config');
 
@@ -149,7 +151,18 @@ export function loadConfig(env: Env = process.env): Config {
       perIp: integer(env, 'RATE_LIMIT_PER_IP', 1_000, 0, 10_000_000),
     },
     streamHeartbeatSeconds: integer(env, 'STREAM_HEARTBEAT_SECONDS', 15, 1, 300),
+    workers: workers(env),
   };
+}
+
+function workers(env: Env): number {
+  const count = integer(env, 'WORKERS', 1, 1, 64);
+  // Embedded storage lives in one process: PGlite's directory is locked to it and in-process holds
+  // would not be shared, so several workers would each sell the same seats.
+  if (count > 1 && (text(env, 'DATABASE_URL') === undefined || text(env, 'REDIS_URL') === undefined)) {
+    throw new ConfigError('WORKERS', 'above 1 needs DATABASE_URL and REDIS_URL (embedded storage is one process)');
+  }
+  return count;
 }
 
 /** Loads `.env` from the working directory into process.env when present (real env vars win). */

@@ -47,6 +47,7 @@ export async function startTestApp(overrides: Partial<Config> = {}, options: { j
     // Concurrency tests send hundreds of requests from one address; rate-limit tests set their own.
     rateLimit: { windowSeconds: 10, perUser: 0, perIp: 0 },
     streamHeartbeatSeconds: 15,
+    workers: 1,
     ...overrides,
   };
   const runtime = await buildRuntime(config);

@@ -78,6 +78,18 @@ describe('OpenAPI document', () => {
       ['POST', '/api/v1/queue/refresh', () => t.http.post('/api/v1/queue/refresh').set('Authorization', buyer).send({ session_id: joined.session_id })],
       ['DELETE', '/api/v1/queue/:session_id', () => t.http.delete(`/api/v1/queue/${joined.session_id}`).set('Authorization', buyer)],
     );
+    const bought = (await t.http.post('/api/v1/tickets/purchase').set('Authorization', buyer).send({ event_id: event.id, seat_id: seats[2]!.id }).expect(201)).body.tickets[0];
+    const other = (await t.http.post('/api/v1/tickets/purchase').set('Authorization', buyer).send({ event_id: event.id, seat_id: seats[0]!.id }).expect(201)).body.tickets[0];
+    calls.push(
+      ['POST', '/api/v1/tickets/purchase', () => t.http.post('/api/v1/tickets/purchase').set('Authorization', buyer).send({ event_id: event.id, seat_id: seats[2]!.id })],
+      ['GET', '/api/v1/tickets/:id', () => t.http.get(`/api/v1/tickets/${bought.id}`).set('Authorization', buyer)],
+      ['POST', '/api/v1/tickets/:id/confirm', () => t.http.post(`/api/v1/tickets/${bought.id}/confirm`).set('Authorization', buyer)],
+      ['POST', '/api/v1/tickets/:id/confirm', () => t.http.post(`/api/v1/tickets/${bought.id}/confirm`).set('Authorization', buyer)],
+      ['POST', '/api/v1/tickets/:id/cancel', () => t.http.post(`/api/v1/tickets/${other.id}/cancel`).set('Authorization', buyer).set('Idempotency-Key', 'k-1')],
+      ['PATCH', '/api/v1/tickets/:id/status', () => t.http.patch(`/api/v1/tickets/${bought.id}/status`).set('Authorization', admin).send({ status: 'cancelled' })],
+      ['GET', '/api/v1/tickets/:id/history', () => t.http.get(`/api/v1/tickets/${bought.id}/history`).set('Authorization', buyer)],
+      ['GET', '/api/v1/tickets/user/:user_id', () => t.http.get('/api/v1/tickets/user/openapi-buyer').set('Authorization', buyer)],
+    );
     for (const [method, path, call] of calls) {
       const res = await call();
       expect({ route: `${method} ${path} -> ${res.status}`, errors: check(method, path, res.status, res.body) }).toEqual({ route: `${method} ${path} -> ${res.status}`, errors: [] });

@@ -46,6 +46,27 @@ describe('waiting-room gate on POST /holds', () => {
     expect(held.body.seat_ids).toEqual([seats[0]!.id]);
   });
 
+  it('gates purchases too: by hold (the session may have ended since the hold) and in one call', async () => {
+    const { event, seats } = await createSeatedEvent(t, 3, { queue: { enabled: true, admit_per_minute: 0, max_active_sessions: 5 } });
+    const dave = await t.auth('gate-dave');
+    const entry = await join(event.id, dave);
+    await t.http.post(`/api/v1/queue/process/${event.id}`).set('Authorization', admin).send({ count: 1 }).expect(200);
+    const hold = (await t.http.post('/api/v1/holds').set('Authorization', dave).set('X-Queue-Session', entry.session_id).send({ event_id: event.id, seat_ids: [seats[0]!.id] }).expect(201)).body;
+
+    const noSession = await t.http.post('/api/v1/tickets/purchase').set('Authorization', dave).send({ hold_id: hold.id }).expect(403);
+    expect(noSession.body.type).toMatch(/queue-session-required$/);
+    await t.http.post('/api/v1/tickets/purchase').set('Authorization', dave).send({ event_id: event.id, seat_id: seats[1]!.id }).expect(403);
+    expect((await t.http.get(`/api/v1/events/${event.id}`)).body.counts).toMatchObject({ reserved: 0, held: 1 });
+
+    await t.http.post('/api/v1/tickets/purchase').set('Authorization', dave).set('X-Queue-Session', entry.session_id).send({ hold_id: hold.id }).expect(201);
+    await t.http.post('/api/v1/tickets/purchase').set('Authorization', dave).set('X-Queue-Session', entry.session_id).send({ event_id: event.id, seat_id: seats[1]!.id }).expect(201);
+
+    // Once the session ends, its holder can no longer buy.
+    const late = (await t.http.post('/api/v1/holds').set('Authorization', dave).set('X-Queue-Session', entry.session_id).send({ event_id: event.id, seat_ids: [seats[2]!.id] }).expect(201)).body;
+    await t.http.delete(`/api/v1/queue/${entry.session_id}`).set('Authorization', dave).expect(204);
+    await t.http.post('/api/v1/tickets/purchase').set('Authorization', dave).set('X-Queue-Session', entry.session_id).send({ hold_id: late.id }).expect(403);
+  });
+
   it('needs no session when the event has no waiting room', async () => {
     const { event, seats } = await createSeatedEvent(t, 1);
     await t.http.post('/api/v1/holds').set('Authorization', await t.auth('gate-carol')).send({ event_id: event.id, seat_ids: [seats[0]!.id] }).expect(201);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { EventBus } from '../lib/adapter/event-bus';
+import { scratchDatabase } from './support/databases';
 import { createSeatedEvent } from './support/fixtures';
 import { openStream, type SseStream } from './support/sse';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -63,6 +64,66 @@ describe('GET /events/:id/stream', () => {
       ['2', 'available'],
       ['3', 'held'],
     ]);
+  });
+
+  it('reports holds taken, released and expired, as they happen', async () => {
+    const { event, seats } = await createSeatedEvent(t, 3);
+    const stream = await open(`/events/${event.id}/stream`);
+    await stream.next((e) => e.event === 'availability');
+    const buyer = await t.auth('stream-buyer');
+    const hold = (await t.http.post('/api/v1/holds').set('Authorization', buyer).send({ event_id: event.id, seat_ids: [seats[0]!.id] }).expect(201)).body;
+    await stream.next((e) => e.event === 'seat' && e.data.seat_id === seats[0]!.id && e.data.status === 'held');
+    await stream.next((e) => e.event === 'availability' && e.data.held === 1 && e.data.available === 2);
+    await t.http.delete(`/api/v1/holds/${hold.id}`).set('Authorization', buyer).expect(204);
+    await stream.next((e) => e.event === 'seat' && e.data.seat_id === seats[0]!.id && e.data.status === 'available');
+
+    await t.http.post('/api/v1/holds').set('Authorization', buyer).send({ event_id: event.id, seat_ids: [seats[1]!.id], ttl_seconds: 1 }).expect(201);
+    await stream.next((e) => e.event === 'seat' && e.data.seat_id === seats[1]!.id && e.data.status === 'held');
+    // Nobody releases it: the store's expiry signal does.
+    const expired = await stream.next((e) => e.event === 'seat' && e.data.seat_id === seats[1]!.id && e.data.status === 'available', 8_000);
+    expect(Number(expired.id)).toBeGreaterThan(0);
+    await stream.next((e) => e.event === 'availability' && stream.events.indexOf(e) > stream.events.indexOf(expired) && e.data.held === 0);
+  });
+
+  it('reports purchases, payments, cancellations and lapsed reservations', async () => {
+    const { event, seats } = await createSeatedEvent(t, 2);
+    const stream = await open(`/events/${event.id}/stream`);
+    await stream.next((e) => e.event === 'availability');
+    const buyer = await t.auth('stream-payer');
+    const seatIs = (seatId: string, status: string) => (e: { event: string; data: any }) => e.event === 'seat' && e.data.seat_id === seatId && e.data.status === status;
+    const [a, b] = [seats[0]!.id, seats[1]!.id];
+
+    const [ticketA] = (await t.http.post('/api/v1/tickets/purchase').set('Authorization', buyer).send({ event_id: event.id, seat_id: a }).expect(201)).body.tickets;
+    await stream.next(seatIs(a, 'reserved'));
+    await t.http.post(`/api/v1/tickets/${ticketA.id}/confirm`).set('Authorization', buyer).expect(200);
+    await stream.next(seatIs(a, 'sold'));
+    await t.http.post(`/api/v1/tickets/${ticketA.id}/cancel`).set('Authorization', buyer).expect(200);
+    await stream.next(seatIs(a, 'available'));
+    await t.http.post('/api/v1/tickets/purchase').set('Authorization', buyer).send({ event_id: event.id, seat_id: b }).expect(201);
+    await stream.next(seatIs(b, 'reserved'));
+    await stream.next((e) => e.event === 'availability' && e.data.reserved === 1 && e.data.available === 1);
+  });
+
+  it('reports a reservation that lapsed unpaid, freed by the sweeper with nobody asking', async () => {
+    // Its own database when real: another test app's sweeper would otherwise publish the expiry on its bus.
+    const scratch = await scratchDatabase();
+    const short = await startTestApp({ paymentWindowSeconds: 1, ...(scratch && { databaseUrl: scratch.url }) });
+    const shortServer = short.app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => shortServer.once('listening', resolve));
+    try {
+      const { event, seats } = await createSeatedEvent(short, 1);
+      const stream = await openStream(`http://127.0.0.1:${(shortServer.address() as AddressInfo).port}/api/v1/events/${event.id}/stream`);
+      streams.push(stream);
+      await stream.next((e) => e.event === 'availability');
+      await short.http.post('/api/v1/tickets/purchase').set('Authorization', await short.auth('stream-nonpayer')).send({ event_id: event.id, seat_id: seats[0]!.id }).expect(201);
+      await stream.next((e) => e.event === 'seat' && e.data.status === 'reserved');
+      await stream.next((e) => e.event === 'seat' && e.data.seat_id === seats[0]!.id && e.data.status === 'available', 10_000);
+    } finally {
+      shortServer.closeAllConnections();
+      await new Promise((resolve) => shortServer.close(resolve));
+      await short.close();
+      await scratch?.drop();
+    }
   });
 
   it('sends sold_out when nothing is left', async () => {

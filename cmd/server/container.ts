@@ -15,6 +15,7 @@ import { memoryModule } from './modules/memory.module';
 import { postgresModule } from './modules/postgres.module';
 import { queueModule } from './modules/queue.module';
 import { redisModule } from './modules/redis.module';
+import { ticketsModule } from './modules/tickets.module';
 
 export interface Runtime {
   container: Container;
@@ -83,7 +84,7 @@ export async function buildRuntime(config: Config, logger: Logger = new WinstonL
   container.bind(Config).toConstantValue(config);
   container.bind(Logger).toConstantValue(logger);
   container.bind(TokenVerifier).toConstantValue(new JoseTokenVerifier(config.jwtSecret));
-  container.load(coreModule, postgresModule(database), redis && subscriber ? redisModule(redis, subscriber, config) : memoryModule(config), holdsModule(redis), queueModule(redis));
+  container.load(coreModule, postgresModule(database), redis && subscriber ? redisModule(redis, subscriber, config) : memoryModule(config), holdsModule(redis), ticketsModule, queueModule(redis));
 
   const jobs = container.isBound(BackgroundJob) ? container.getAll<BackgroundJob>(BackgroundJob) : [];
   let started = false;

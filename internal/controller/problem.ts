@@ -43,12 +43,13 @@ export function sendProblem(res: Response, problem: Problem): void {
     .status(problem.status)
     .type('application/problem+json')
     .send(
+      // Extensions first: a member named like a standard one (status, type) can never replace it.
       JSON.stringify({
+        ...problem.extensions,
         type: PROBLEM_BASE + problem.code,
         title: problem.title,
         status: problem.status,
         detail: problem.detail,
-        ...problem.extensions,
         ...(problem.retryAfterSeconds !== undefined && { retry_after_seconds: Math.max(0, Math.ceil(problem.retryAfterSeconds)) }),
       }),
     );

@@ -7,6 +7,7 @@ import { newId } from '../../lib/domain/id';
 import type { SeatCounts } from '../../lib/domain/seat';
 import { EventRepository } from '../../lib/repository/event-repository';
 import { SeatRepository } from '../../lib/repository/seat-repository';
+import { TicketRepository } from '../../lib/repository/ticket-repository';
 
 export interface EventView {
   event: Event;
@@ -24,6 +25,7 @@ export class EventService {
     @inject(SeatRepository) private readonly seats: SeatRepository,
     @inject(Clock) private readonly clock: Clock,
     @inject(HoldStore) private readonly holds: HoldStore,
+    @inject(TicketRepository) private readonly tickets: TicketRepository,
   ) {}
 
   async create(draft: EventDraft): Promise<EventView> {
@@ -59,6 +61,15 @@ export class EventService {
       if (stored.available + stored.reserved + stored.sold > 0) {
         throw new ConflictError('event-has-seats', 'is_seated_event cannot change once seats exist.');
       }
+      const live = await this.tickets.countLive(id);
+      if (live.reserved + live.sold > 0) {
+        throw new ConflictError('event-has-tickets', 'is_seated_event cannot change once tickets exist.');
+      }
+    } else if (!draft.isSeatedEvent) {
+      const live = await this.tickets.countLive(id);
+      if ((draft.totalTickets ?? 0) < live.reserved + live.sold) {
+        throw new ConflictError('capacity-below-tickets', `total_tickets cannot go below the ${live.reserved + live.sold} tickets already reserved or sold.`);
+      }
     }
     const event: Event = { ...draft, id, createdAt: current.createdAt, updatedAt: this.clock.now() };
     if (!(await this.events.update(event))) throw new NotFoundError('Event', id);
@@ -77,7 +88,8 @@ export class EventService {
   private async counts(event: Event): Promise<SeatCounts> {
     const held = await this.holds.heldCount(event.id);
     if (!event.isSeatedEvent) {
-      return { available: Math.max(0, (event.totalTickets ?? 0) - held), held, reserved: 0, sold: 0 };
+      const { reserved, sold } = await this.tickets.countLive(event.id);
+      return { available: Math.max(0, (event.totalTickets ?? 0) - held - reserved - sold), held, reserved, sold };
     }
     const stored = await this.seats.countByStatus(event.id);
     return { ...stored, available: Math.max(0, stored.available - held), held };

@@ -1,8 +1,6 @@
 import { inject, injectable } from 'inversify';
 import { Clock } from '../../lib/adapter/clock';
-import { EventBus } from '../../lib/adapter/event-bus';
 import { HoldStore, type HoldOutcome } from '../../lib/adapter/hold-store';
-import { Logger } from '../../lib/adapter/logger';
 import { Metrics } from '../../lib/adapter/metrics';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../lib/domain/errors';
 import { eventPhase, type Event } from '../../lib/domain/event';
@@ -18,7 +16,9 @@ import {
 import { newId } from '../../lib/domain/id';
 import { canActFor, type Principal } from '../../lib/domain/principal';
 import { SeatRepository } from '../../lib/repository/seat-repository';
+import { TicketRepository } from '../../lib/repository/ticket-repository';
 import { Config } from '../config/config';
+import { AvailabilityPublisher } from './availability-publisher';
 import { EventService } from './event.service';
 import { QueueService } from './queue.service';
 
@@ -48,9 +48,9 @@ export class HoldService {
     @inject(Clock) private readonly clock: Clock,
     @inject(Config) private readonly config: Pick<Config, 'holdTtlSeconds' | 'maxHeldPerUser'>,
     @inject(Metrics) private readonly metrics: Metrics,
-    @inject(EventBus) private readonly bus: EventBus,
-    @inject(Logger) private readonly logger: Logger,
     @inject(QueueService) private readonly queue: QueueService,
+    @inject(TicketRepository) private readonly tickets: TicketRepository,
+    @inject(AvailabilityPublisher) private readonly availability: AvailabilityPublisher,
   ) {}
 
   async hold(principal: Principal, request: HoldRequest): Promise<Hold> {
@@ -63,16 +63,18 @@ export class HoldService {
     if (event.isSeatedEvent) {
       if (request.quantity !== undefined) throw ValidationError.field('quantity', 'a seated event is held by seat_ids, not quantity');
       const seatIds = await this.availableSeats(event.id, request.seatIds);
-      return this.announce(this.unwrap(await this.store.holdSeats({ ...base, seatIds })), 'held');
+      return this.announced(this.unwrap(await this.store.holdSeats({ ...base, seatIds })), 'held');
     }
     if (request.seatIds !== undefined) throw ValidationError.field('seat_ids', 'a standing event is held by quantity, not seat_ids');
     const quantity = request.quantity;
     if (quantity === undefined || !Number.isInteger(quantity) || quantity < 1 || quantity > MAX_QUANTITY_PER_HOLD) {
       throw ValidationError.field('quantity', `a standing event needs a quantity from 1 to ${MAX_QUANTITY_PER_HOLD}`);
     }
-    // Live tickets will be subtracted here once tickets exist; until then holds may take the whole capacity.
-    const capacity = event.totalTickets ?? 0;
-    return this.announce(this.unwrap(await this.store.holdQuantity({ ...base, quantity, capacity })), 'held');
+    // Holds may take what no live ticket has. A purchase racing this read can let holds overshoot by what
+    // it just bought; Postgres's capacity trigger still refuses the surplus at purchase.
+    const live = await this.tickets.countLive(event.id);
+    const capacity = Math.max(0, (event.totalTickets ?? 0) - live.reserved - live.sold);
+    return this.announced(this.unwrap(await this.store.holdQuantity({ ...base, quantity, capacity })), 'held');
   }
 
   /** The live hold, for its holder or an admin; NotFoundError once it expired or was released. */
@@ -88,7 +90,7 @@ export class HoldService {
     const released = await this.store.release(holdId);
     if (!released) throw new NotFoundError('Hold', holdId);
     this.metrics.hold('released');
-    this.announce(released, 'available');
+    this.announced(released, 'available');
   }
 
   /** Holder only: `ttlSeconds` from now, but never past MAX_HOLD_LIFETIME_SECONDS after creation. */
@@ -100,19 +102,11 @@ export class HoldService {
     const extended = await this.store.extend(holdId, extendedExpiry(hold, this.clock.now(), ttlSeconds));
     if (!extended) throw new NotFoundError('Hold', holdId);
     this.metrics.hold('extended');
-    return this.announce(extended, 'held');
+    return this.announced(extended, 'held');
   }
 
-  /** Tells live seat maps in every process (EventBus) what changed; never fails or delays the hold itself. */
-  private announce(hold: Hold, status: 'held' | 'available'): Hold {
-    const heldUntil = status === 'held' ? { held_until: hold.expiresAt.toISOString() } : {};
-    const messages =
-      hold.seatIds.length > 0
-        ? hold.seatIds.map((seatId) => ({ type: 'seat' as const, data: { seat_id: seatId, status, ...heldUntil } }))
-        : [{ type: 'capacity' as const, data: {} }];
-    void Promise.all(messages.map(({ type, data }) => this.bus.publish(hold.eventId, type, data))).catch((error: unknown) =>
-      this.logger.warn('hold change not published', { eventId: hold.eventId, error: error instanceof Error ? error.message : String(error) }),
-    );
+  private announced(hold: Hold, status: 'held' | 'available'): Hold {
+    this.availability.holdChanged(hold, status);
     return hold;
   }
 

@@ -5,6 +5,7 @@ import { Metrics } from '../../lib/adapter/metrics';
 import type { SeatCounts } from '../../lib/domain/seat';
 import { Config } from '../config/config';
 import { EventService } from './event.service';
+import { HoldExpiryReporter } from './hold-expiry-reporter';
 
 /** One connected stream client, as the transport (SSE) exposes it. */
 export interface StreamClient {
@@ -31,18 +32,23 @@ const RECOUNT_DEBOUNCE_MS = 200;
 @injectable()
 export class StreamHub {
   private readonly rooms = new Map<string, Room>();
-  // Runs only while this process has stream clients.
+  // Both run only while this process has stream clients.
   private heartbeat: NodeJS.Timeout | null = null;
+  private expiryPoll: NodeJS.Timeout | null = null;
+  private polling = false;
   private readonly heartbeatMs: number;
+  private readonly pollMs: number;
 
   constructor(
     @inject(EventBus) private readonly bus: EventBus,
     @inject(EventService) private readonly events: EventService,
     @inject(Metrics) private readonly metrics: Metrics,
     @inject(Logger) private readonly logger: Logger,
+    @inject(HoldExpiryReporter) private readonly expiries: HoldExpiryReporter,
     @inject(Config) config: Config,
   ) {
     this.heartbeatMs = config.streamHeartbeatSeconds * 1000;
+    this.pollMs = config.jobIntervalMs;
   }
 
   /** Attaches a client: replays what it missed after `lastEventId`, then a fresh availability snapshot. */
@@ -84,6 +90,7 @@ export class StreamHub {
       created.unsubscribe.catch(() => this.rooms.delete(eventId));
       this.rooms.set(eventId, (room = created));
       this.heartbeat ??= setInterval(() => this.beat(), this.heartbeatMs);
+      this.expiryPoll ??= setInterval(() => void this.pollExpiries(), this.pollMs);
     }
     return room;
   }
@@ -93,9 +100,10 @@ export class StreamHub {
     this.metrics.streamClients(-1);
     if (room.clients.size > 0) return;
     this.rooms.delete(eventId);
-    if (this.rooms.size === 0 && this.heartbeat) {
-      clearInterval(this.heartbeat);
-      this.heartbeat = null;
+    if (this.rooms.size === 0) {
+      clearInterval(this.heartbeat ?? undefined);
+      clearInterval(this.expiryPoll ?? undefined);
+      this.heartbeat = this.expiryPoll = null;
     }
     if (room.recount) clearTimeout(room.recount);
     room.unsubscribe.then((off) => off(), () => {});
@@ -132,6 +140,21 @@ export class StreamHub {
     }
     if (room && !attaching) room.soldOut = soldOut;
     if (room && attaching && soldOut) room.soldOut = true;
+  }
+
+  /** Asks the hold store what lapsed for the events watched here; the bus tells every process. */
+  private async pollExpiries(): Promise<void> {
+    if (this.polling) return;
+    this.polling = true;
+    try {
+      for (const eventId of this.rooms.keys()) {
+        await this.expiries.report(eventId).catch((error: unknown) =>
+          this.logger.warn('hold expiry report failed', { event_id: eventId, error: error instanceof Error ? error.message : String(error) }),
+        );
+      }
+    } finally {
+      this.polling = false;
+    }
   }
 
   private beat(): void {

@@ -172,6 +172,39 @@ export function holdStoreContract(open: () => Promise<HoldStoreHarness>): void {
     expect(await h.store.heldCount(eventId)).toBe(17);
   });
 
+  it('reports each lapsed seat hold once, after it expired, unless released or taken again', async () => {
+    const eventId = newId();
+    const [a, b, c, d] = seats(4) as [string, string, string, string];
+    won(await h.store.holdSeats(seatReq(eventId, [a, b], { ttlMs: SHORT })));
+    const released = won(await h.store.holdSeats(seatReq(eventId, [c], { ttlMs: SHORT })));
+    won(await h.store.holdSeats(seatReq(eventId, [d], { ttlMs: LONG })));
+    expect(await h.store.takeExpired(eventId)).toEqual({ seatIds: [], places: 0 });
+    await h.store.release(released.id);
+    await h.elapse(PAST_SHORT);
+    won(await h.store.holdSeats(seatReq(eventId, [b])));
+    expect(await h.store.takeExpired(eventId)).toEqual({ seatIds: [a], places: 0 });
+    expect(await h.store.takeExpired(eventId)).toEqual({ seatIds: [], places: 0 });
+  });
+
+  it("reports the lapse of an event's only hold", async () => {
+    const eventId = newId();
+    const [a] = seats(1) as [string];
+    won(await h.store.holdSeats(seatReq(eventId, [a], { ttlMs: SHORT })));
+    await h.elapse(PAST_SHORT);
+    expect(await h.store.takeExpired(eventId)).toEqual({ seatIds: [a], places: 0 });
+  });
+
+  it('reports lapsed standing places once', async () => {
+    const eventId = newId();
+    won(await h.store.holdQuantity(qtyReq(eventId, 2, 10, { ttlMs: SHORT })));
+    won(await h.store.holdQuantity(qtyReq(eventId, 3, 10, { ttlMs: SHORT })));
+    won(await h.store.holdQuantity(qtyReq(eventId, 4, 10, { ttlMs: LONG })));
+    await h.elapse(PAST_SHORT);
+    expect(await h.store.takeExpired(eventId)).toEqual({ seatIds: [], places: 5 });
+    expect(await h.store.takeExpired(eventId)).toEqual({ seatIds: [], places: 0 });
+    expect(await h.store.heldCount(eventId)).toBe(4);
+  });
+
   it('issues strictly increasing fencing tokens per event', async () => {
     const eventId = newId();
     const tokens: number[] = [];

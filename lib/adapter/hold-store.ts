@@ -28,6 +28,14 @@ export type HoldOutcome =
   | { ok: false; reason: 'capacity_exhausted'; available: number }
   | { ok: false; reason: 'user_limit'; held: number; limit: number };
 
+/** Expiries not yet reported. */
+export interface ExpiredHolds {
+  /** Seats whose hold lapsed and that no live hold has taken since. */
+  seatIds: string[];
+  /** Standing places whose hold lapsed. */
+  places: number;
+}
+
 export interface SeatHoldInfo {
   holdId: string;
   userId: string;
@@ -53,5 +61,10 @@ export interface HoldStore {
   seatHolds(eventId: string, seatIds: readonly string[]): Promise<Map<string, SeatHoldInfo>>;
   /** Seats (seated) or places (standing) currently held for the event. */
   heldCount(eventId: string): Promise<number>;
+  /**
+   * The store's own expiry signal: what lapsed since the last call for the event. Each expiry is reported
+   * to exactly one caller, however many processes ask.
+   */
+  takeExpired(eventId: string): Promise<ExpiredHolds>;
 }
 export const HoldStore = Symbol.for('HoldStore');

@@ -1,5 +1,5 @@
 import type { Clock } from '../../lib/adapter/clock';
-import type { HoldOutcome, HoldStore, QuantityHoldRequest, SeatHoldInfo, SeatHoldRequest } from '../../lib/adapter/hold-store';
+import type { ExpiredHolds, HoldOutcome, HoldStore, QuantityHoldRequest, SeatHoldInfo, SeatHoldRequest } from '../../lib/adapter/hold-store';
 import type { Hold } from '../../lib/domain/hold';
 
 /**
@@ -15,6 +15,8 @@ export class MemoryHoldStore implements HoldStore {
   private readonly holdsByEvent = new Map<string, Set<string>>();
   /** Last fencing token per event (kept for the life of the process). */
   private readonly fences = new Map<string, number>();
+  /** Holds found expired and not yet reported by takeExpired, per event. */
+  private readonly lapsed = new Map<string, Hold[]>();
 
   constructor(private readonly clock: Clock) {}
 
@@ -76,6 +78,16 @@ export class MemoryHoldStore implements HoldStore {
     return placesHeld(this.liveHolds(eventId));
   }
 
+  async takeExpired(eventId: string): Promise<ExpiredHolds> {
+    this.liveHolds(eventId);
+    const lapsed = this.lapsed.get(eventId) ?? [];
+    this.lapsed.delete(eventId);
+    // A seat taken again since its hold lapsed is not free: it is not reported.
+    const seatIds = lapsed.flatMap((hold) => hold.seatIds).filter((seatId) => !this.liveHolder(eventId, seatId));
+    const places = lapsed.filter((hold) => hold.seatIds.length === 0).reduce((sum, hold) => sum + hold.quantity, 0);
+    return { seatIds: [...new Set(seatIds)], places };
+  }
+
   private insert(request: { holdId: string; eventId: string; userId: string; ttlMs: number }, seatIds: string[], quantity: number): Hold {
     const now = this.clock.now().getTime();
     // Like the Redis store: never below the clock in ms, so tokens look and order the same in both.
@@ -108,6 +120,9 @@ export class MemoryHoldStore implements HoldStore {
     if (!hold) return null;
     if (hold.expiresAt.getTime() > this.clock.now().getTime()) return hold;
     this.remove(hold);
+    const lapsed = this.lapsed.get(hold.eventId);
+    if (lapsed) lapsed.push(hold);
+    else this.lapsed.set(hold.eventId, [hold]);
     return null;
   }
 

@@ -43,7 +43,47 @@ export interface SeatTable {
   updatedAt: ColumnType<Date, Date | undefined, Date>;
 }
 
+export interface TicketTable {
+  id: string;
+  eventId: string;
+  seatId: string | null;
+  userId: string;
+  status: 'reserved' | 'sold' | 'cancelled' | 'expired';
+  priceCents: number;
+  reservedUntil: Timestamp;
+  holdId: string | null;
+  createdAt: CreatedAt;
+  updatedAt: Timestamp;
+  /** Optimistic concurrency: every status change bumps it. */
+  version: Generated<number>;
+}
+
+/** Append-only (a trigger refuses UPDATE and DELETE). */
+export interface TicketHistoryTable {
+  id: string;
+  ticketId: string;
+  fromStatus: TicketTable['status'] | null;
+  toStatus: TicketTable['status'];
+  actor: string;
+  reason: string | null;
+  at: Timestamp;
+}
+
+export interface IdempotencyKeyTable {
+  userId: string;
+  key: string;
+  requestHash: string;
+  status: 'in_flight' | 'done';
+  responseStatus: number | null;
+  responseType: string | null;
+  responseBody: string | null;
+  createdAt: Timestamp;
+}
+
 export interface Database {
   events: EventTable;
   seats: SeatTable;
+  tickets: TicketTable;
+  ticketHistory: TicketHistoryTable;
+  idempotencyKeys: IdempotencyKeyTable;
 }

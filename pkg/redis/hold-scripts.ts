@@ -11,6 +11,8 @@ import { LuaScript } from './lua-script';
 // a failover lost it: an earlier token could only be ahead of the clock by the holds issued faster than one
 // per ms, and the counter outlives the longest hold (15 min) by far more than any such burst.
 export const FENCE_TTL_MS = 3600 * 1000;
+// Unclaimed lapsed places are only news for a while; nobody watching means nobody to tell.
+const LAPSED_TTL_MS = 24 * 3600 * 1000;
 
 const PRELUDE = `
 local t = redis.call('TIME')
@@ -28,14 +30,17 @@ local function userHeld(key)
   return held
 end
 -- Expired standing holds leave the running total before anything is counted, so capacity can never be
--- exceeded by holds whose TTL passed but whose entries are still there.
-local function purgePlaces(places, placed)
+-- exceeded by holds whose TTL passed but whose entries are still there. What lapsed is added to a counter
+-- that takeExpired drains: the store's own expiry signal for live availability.
+local function purgePlaces(places, placed, lapsed)
   local gone = redis.call('ZRANGEBYSCORE', places, '-inf', now)
   if #gone == 0 then return end
   local sum = 0
   for _, m in ipairs(gone) do sum = sum + qty(m) end
   redis.call('ZREMRANGEBYSCORE', places, '-inf', now)
   if redis.call('DECRBY', placed, sum) <= 0 then redis.call('DEL', placed) end
+  redis.call('INCRBY', lapsed, sum)
+  redis.call('PEXPIRE', lapsed, ${LAPSED_TTL_MS})
 end
 local function nextToken(fence)
   local token = math.max(tonumber(redis.call('GET', fence) or '0') + 1, now)
@@ -62,12 +67,13 @@ if #conflicts > 1 then return conflicts end
 local token = nextToken(KEYS[4])
 local expires = now + ttl
 local lock = holdId .. ':' .. userId
-redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
+-- Expired members stay in the seats ZSET (one per seat at most) until takeExpired reports them, so the
+-- ZSET outlives its last hold by a grace period.
 for i = 5, #KEYS do
   redis.call('SET', KEYS[i], lock, 'PX', ttl)
   redis.call('ZADD', KEYS[3], expires, ARGV[i + 2])
 end
-keep(KEYS[3], ttl)
+keep(KEYS[3], ttl + ${LAPSED_TTL_MS})
 redis.call('HSET', KEYS[1], 'e', ARGV[5], 'u', userId, 's', ARGV[6], 'q', n, 'f', token, 'c', now, 'x', expires)
 redis.call('PEXPIRE', KEYS[1], ttl)
 redis.call('ZADD', KEYS[2], expires, n .. ':' .. holdId)
@@ -75,12 +81,12 @@ keep(KEYS[2], ttl)
 return {'ok', token, now}
 `;
 
-// KEYS: record, user, places, placed, fence   ARGV: holdId, userId, ttlMs, maxPerUser, eventId, quantity, capacity
+// KEYS: record, user, places, placed, fence, lapsed   ARGV: holdId, userId, ttlMs, maxPerUser, eventId, quantity, capacity
 const HOLD_QUANTITY = `
 local holdId, userId, ttl, q, capacity = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[6]), tonumber(ARGV[7])
 local held = userHeld(KEYS[2])
 if held + q > tonumber(ARGV[4]) then return {'user_limit', held} end
-purgePlaces(KEYS[3], KEYS[4])
+purgePlaces(KEYS[3], KEYS[4], KEYS[6])
 local taken = tonumber(redis.call('GET', KEYS[4]) or '0')
 if taken + q > capacity then return {'capacity_exhausted', math.max(0, capacity - taken)} end
 local token = nextToken(KEYS[5])
@@ -165,10 +171,23 @@ end
 return out
 `;
 
-// KEYS: seats, places, placed
+// KEYS: seats, places, placed, lapsed
 const HELD_COUNT = `
-purgePlaces(KEYS[2], KEYS[3])
+purgePlaces(KEYS[2], KEYS[3], KEYS[4])
 return redis.call('ZCOUNT', KEYS[1], '(' .. now, '+inf') + tonumber(redis.call('GET', KEYS[3]) or '0')
+`;
+
+// KEYS: seats, places, placed, lapsed   ARGV: limit. Reply: lapsed places, then the seats whose hold lapsed.
+// Claiming removes what it reports, so each expiry is reported to exactly one caller across processes.
+// A seat held again since carries the new hold's later score and is not reported.
+const TAKE_EXPIRED = `
+purgePlaces(KEYS[2], KEYS[3], KEYS[4])
+local seats = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[1]))
+if #seats > 0 then redis.call('ZREM', KEYS[1], unpack(seats)) end
+local places = tonumber(redis.call('GET', KEYS[4]) or '0')
+if places > 0 then redis.call('DEL', KEYS[4]) end
+table.insert(seats, 1, places)
+return seats
 `;
 
 function script(name: string, body: string): LuaScript {
@@ -182,4 +201,5 @@ export const HOLD_SCRIPTS = {
   extend: script('extend', EXTEND),
   seatHolds: script('seatHolds', SEAT_HOLDS),
   heldCount: script('heldCount', HELD_COUNT),
+  takeExpired: script('takeExpired', TAKE_EXPIRED),
 } as const;

@@ -1,4 +1,4 @@
-import type { HoldOutcome, HoldStore, QuantityHoldRequest, SeatHoldInfo, SeatHoldRequest } from '../../lib/adapter/hold-store';
+import type { ExpiredHolds, HoldOutcome, HoldStore, QuantityHoldRequest, SeatHoldInfo, SeatHoldRequest } from '../../lib/adapter/hold-store';
 import type { Hold } from '../../lib/domain/hold';
 import type { RedisClient } from './client';
 import { HOLD_SCRIPTS } from './hold-scripts';
@@ -8,6 +8,8 @@ import { guardRedis } from './lua-script';
 const SEAT_HOLDS_CHUNK = 1_000;
 // The id -> event pointer outlives its hold a little; a pointer to a gone hold just reads as "not live".
 const REF_SLACK_MS = 60_000;
+// Bounds one claim's work; the rest is claimed on the next poll.
+const TAKE_EXPIRED_LIMIT = 1_000;
 
 type Row = [string, string, string, string | number, string | number, string | number, string | number];
 
@@ -44,7 +46,7 @@ export class RedisHoldStore implements HoldStore {
     return guardRedis(async () => {
       const reply = await HOLD_SCRIPTS.holdQuantity.run(
         this.client,
-        [k.record(holdId), k.user(userId), k.places, k.placed, k.fence],
+        [k.record(holdId), k.user(userId), k.places, k.placed, k.fence, k.lapsed],
         [holdId, userId, String(ttlMs), String(request.maxPerUser), eventId, String(quantity), String(request.capacity)],
       );
       return this.outcome(reply, request, [], quantity);
@@ -114,7 +116,16 @@ export class RedisHoldStore implements HoldStore {
 
   heldCount(eventId: string): Promise<number> {
     const k = this.keys(eventId);
-    return guardRedis(async () => Number(await HOLD_SCRIPTS.heldCount.run(this.client, [k.seats, k.places, k.placed], [])));
+    return guardRedis(async () => Number(await HOLD_SCRIPTS.heldCount.run(this.client, [k.seats, k.places, k.placed, k.lapsed], [])));
+  }
+
+  takeExpired(eventId: string): Promise<ExpiredHolds> {
+    const k = this.keys(eventId);
+    return guardRedis(async () => {
+      const reply = (await HOLD_SCRIPTS.takeExpired.run(this.client, [k.seats, k.places, k.placed, k.lapsed], [TAKE_EXPIRED_LIMIT])) as Array<string | number>;
+      const [places, ...seatIds] = reply;
+      return { seatIds: seatIds.map(String), places: Number(places) };
+    });
   }
 
   private async outcome(reply: unknown, request: SeatHoldRequest | QuantityHoldRequest, seatIds: string[], quantity: number): Promise<HoldOutcome> {
@@ -163,6 +174,7 @@ export class RedisHoldStore implements HoldStore {
       seats: `${base}seats`,
       places: `${base}places`,
       placed: `${base}placed`,
+      lapsed: `${base}lapsed`,
       fence: `${base}fence`,
     };
   }

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { openPGlite, openPostgres, type DatabaseHandle } from '../../pkg/postgres/database';
 import { databaseUrl, TEMPLATE_ENV } from './services';
 
@@ -37,4 +38,25 @@ export function testDatabases(): TestDatabase[] {
   ];
   if (databaseUrl) list.push({ name: 'postgres', open: async () => openPostgres(databaseUrl!) });
   return list;
+}
+
+/**
+ * With DATABASE_URL: a new, empty database on the same server, for tests whose background jobs must not
+ * meet other test apps' (a sweeper claims due rows of the whole database). Without it: null (PGlite copies
+ * are private already).
+ */
+export async function scratchDatabase(): Promise<{ url: string; drop(): Promise<void> } | null> {
+  if (!databaseUrl) return null;
+  const name = `onsale_scratch_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+  const admin = openPostgres(databaseUrl);
+  await sql`CREATE DATABASE ${sql.id(name)}`.execute(admin.db);
+  const url = new URL(databaseUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      await sql`DROP DATABASE IF EXISTS ${sql.id(name)} WITH (FORCE)`.execute(admin.db);
+      await admin.close();
+    },
+  };
 }

@@ -14,6 +14,8 @@ import { StreamController } from '../../../internal/controller/stream.controller
 import { EventService } from '../../../internal/service/event.service';
 import { HealthService } from '../../../internal/service/health.service';
 import { SeatService } from '../../../internal/service/seat.service';
+import { AvailabilityPublisher } from '../../../internal/service/availability-publisher';
+import { HoldExpiryReporter } from '../../../internal/service/hold-expiry-reporter';
 import { StreamHub } from '../../../internal/service/stream-hub';
 import { PrometheusMetrics } from '../../../pkg/prometheus/prometheus-metrics';
 import { SystemClock } from '../../../pkg/system/system-clock';
@@ -26,6 +28,8 @@ export const coreModule = new ContainerModule(({ bind }) => {
   bind(EventService).toSelf();
   bind(SeatService).toSelf();
   bind(StreamHub).toSelf();
+  bind(HoldExpiryReporter).toSelf();
+  bind(AvailabilityPublisher).toSelf();
 
   bind(Auth).toSelf();
   bind(HttpApp).toSelf();

@@ -29,6 +29,22 @@ export function dtoSchemas(): Record<string, unknown> {
 }
 
 const queueStatus = { enum: ['waiting', 'active', 'expired', 'left'] };
+const ticketStatus = { enum: ['reserved', 'sold', 'cancelled', 'expired'] };
+
+const ticket = {
+  type: 'object',
+  required: ['id', 'event_id', 'seat_id', 'user_id', 'status', 'price_cents', 'reserved_until', 'created_at'],
+  properties: {
+    id: uuid,
+    event_id: uuid,
+    seat_id: nullable(uuid),
+    user_id: { type: 'string' },
+    status: ticketStatus,
+    price_cents: { type: 'integer', minimum: 0 },
+    reserved_until: timestamp,
+    created_at: timestamp,
+  },
+};
 
 const counts = {
   type: 'object',
@@ -150,5 +166,26 @@ export const RESPONSE_SCHEMAS: Record<string, unknown> = {
     properties: { session_id: uuid, event_id: uuid, status: queueStatus, position: { type: 'integer', minimum: 0 }, expires_at: nullable(timestamp) },
   },
   QueuePosition: { type: 'object', required: ['position', 'status'], properties: { position: { type: 'integer', minimum: 0 }, status: queueStatus } },
+  Ticket: ticket,
+  TicketList: { type: 'object', required: ['tickets'], properties: { tickets: { type: 'array', items: { $ref: '#/components/schemas/Ticket' } } } },
+  TicketPage: {
+    type: 'object',
+    required: ['tickets', 'next_cursor'],
+    properties: { tickets: { type: 'array', items: { $ref: '#/components/schemas/Ticket' } }, next_cursor: nullable({ type: 'string' }) },
+  },
+  TicketHistory: {
+    type: 'object',
+    required: ['history'],
+    properties: {
+      history: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['from_status', 'to_status', 'actor', 'reason', 'at'],
+          properties: { from_status: nullable(ticketStatus), to_status: ticketStatus, actor: { type: 'string' }, reason: nullable({ type: 'string' }), at: timestamp },
+        },
+      },
+    },
+  },
   QueueLength: { type: 'object', required: ['waiting', 'active'], properties: { waiting: { type: 'integer', minimum: 0 }, active: { type: 'integer', minimum: 0 } } },
 };

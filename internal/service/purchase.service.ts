@@ -1,0 +1,103 @@
+import { inject, injectable } from 'inversify';
+import { Clock } from '../../lib/adapter/clock';
+import { HoldStore } from '../../lib/adapter/hold-store';
+import { Logger } from '../../lib/adapter/logger';
+import { Metrics } from '../../lib/adapter/metrics';
+import { ConflictError, ForbiddenError } from '../../lib/domain/errors';
+import type { Hold } from '../../lib/domain/hold';
+import type { Principal } from '../../lib/domain/principal';
+import type { Ticket } from '../../lib/domain/ticket';
+import { TicketRepository } from '../../lib/repository/ticket-repository';
+import { Config } from '../config/config';
+import { AvailabilityPublisher } from './availability-publisher';
+import { EventService } from './event.service';
+import { HoldService } from './hold.service';
+import { QueueService } from './queue.service';
+
+/** Buy what a hold holds (preferred), or hold a seat / a quantity and buy it in one call. */
+export type PurchaseRequest = (
+  | { holdId: string; fencingToken: number | null }
+  | { eventId: string; seatIds: string[] }
+  | { eventId: string; quantity: number }
+) & {
+  /** The caller's active waiting-room session; required when the event's queue is enabled. */
+  queueSessionId?: string;
+};
+
+function holdExpired(detail = 'The hold has expired or was released; hold the seats again.'): ConflictError {
+  return new ConflictError('hold-expired', detail);
+}
+
+/**
+ * Turns a live hold into `reserved` tickets. The hold is checked before and re-read inside the Postgres
+ * transaction just before commit; the database's constraints decide anyway, so a wrong or empty hold
+ * store can cost a buyer a 409 but never sell a seat twice.
+ */
+@injectable()
+export class PurchaseService {
+  constructor(
+    @inject(TicketRepository) private readonly tickets: TicketRepository,
+    @inject(HoldStore) private readonly holdStore: HoldStore,
+    @inject(HoldService) private readonly holds: HoldService,
+    @inject(Clock) private readonly clock: Clock,
+    @inject(Config) private readonly config: Pick<Config, 'paymentWindowSeconds'>,
+    @inject(Metrics) private readonly metrics: Metrics,
+    @inject(Logger) private readonly logger: Logger,
+    @inject(EventService) private readonly events: EventService,
+    @inject(QueueService) private readonly queue: QueueService,
+    @inject(AvailabilityPublisher) private readonly availability: AvailabilityPublisher,
+  ) {}
+
+  async purchase(principal: Principal, request: PurchaseRequest): Promise<Ticket[]> {
+    if ('holdId' in request) {
+      const hold = await this.holdStore.get(request.holdId);
+      if (!hold) throw holdExpired();
+      // Tickets belong to the holder; nobody, admins included, buys with another user's hold.
+      if (hold.userId !== principal.userId) throw new ForbiddenError('Only the holder may buy with this hold.', 'hold-not-yours');
+      if (request.fencingToken !== null && request.fencingToken !== hold.fencingToken) {
+        throw holdExpired('The fencing token is not the live hold\'s: the hold expired and was taken again.');
+      }
+      // The gate applies at purchase too: a session may have expired since the hold was taken.
+      await this.queue.assertAdmitted(principal, await this.events.require(hold.eventId), request.queueSessionId);
+      return this.buy(hold);
+    }
+    const hold = await this.holds.hold(principal, {
+      eventId: request.eventId,
+      queueSessionId: request.queueSessionId,
+      ...('seatIds' in request ? { seatIds: request.seatIds } : { quantity: request.quantity }),
+    });
+    try {
+      return await this.buy(hold);
+    } catch (error) {
+      // The hold existed only for this purchase: do not leave it blocking the seats until its TTL.
+      await this.release(hold);
+      throw error;
+    }
+  }
+
+  private async buy(hold: Hold): Promise<Ticket[]> {
+    const now = this.clock.now();
+    const reservedUntil = new Date(now.getTime() + this.config.paymentWindowSeconds * 1000);
+    const tickets = await this.tickets.reserve(
+      { eventId: hold.eventId, userId: hold.userId, seatIds: hold.seatIds, quantity: hold.quantity, holdId: hold.id, now, reservedUntil },
+      async () => {
+        // Last check before commit: the hold may have lapsed (and been re-taken) while we worked.
+        const current = await this.holdStore.get(hold.id);
+        if (!current || current.fencingToken !== hold.fencingToken) throw holdExpired();
+      },
+    );
+    this.metrics.ticket('reserved', tickets.length);
+    await this.release(hold);
+    this.availability.ticketsChanged(tickets);
+    return tickets;
+  }
+
+  /** Best effort: the tickets are committed; a hold we fail to release just expires by its TTL. */
+  private async release(hold: Hold): Promise<void> {
+    try {
+      await this.holdStore.release(hold.id);
+    } catch (error) {
+      this.logger.warn('could not release hold after purchase', { hold_id: hold.id, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+}

@@ -1,0 +1,79 @@
+import { newId } from '../domain/id';
+import type { IdempotencyStore } from './idempotency-store';
+
+const HOUR = 3_600_000;
+const options = { ttlMs: 24 * HOUR, staleInFlightMs: 120_000 };
+
+/** The behaviour every IdempotencyStore must have; run against each implementation. */
+export function idempotencyStoreContract(open: () => Promise<{ store: IdempotencyStore; close(): Promise<void> }>): void {
+  let store: IdempotencyStore;
+  let close: () => Promise<void>;
+  beforeAll(async () => {
+    ({ store, close } = await open());
+  });
+  afterAll(async () => {
+    await close?.();
+  });
+
+  const ref = () => ({ userId: `u-${newId()}`, key: newId() });
+  const response = { status: 201, contentType: 'application/json; charset=utf-8', body: '{"ok":true}' };
+
+  it('claims a new key, reports it in flight, then replays the stored response', async () => {
+    const key = ref();
+    const now = new Date();
+    expect(await store.begin(key, 'h1', now, options)).toEqual({ outcome: 'started' });
+    expect(await store.begin(key, 'h1', now, options)).toEqual({ outcome: 'in_flight' });
+    await store.complete(key, response);
+    expect(await store.begin(key, 'h1', now, options)).toEqual({ outcome: 'replay', response });
+  });
+
+  it('reports another request under the same key as a mismatch, in flight or done', async () => {
+    const key = ref();
+    const now = new Date();
+    await store.begin(key, 'h1', now, options);
+    expect(await store.begin(key, 'h2', now, options)).toEqual({ outcome: 'mismatch' });
+    await store.complete(key, response);
+    expect(await store.begin(key, 'h2', now, options)).toEqual({ outcome: 'mismatch' });
+  });
+
+  it('scopes keys per user', async () => {
+    const key = ref();
+    const now = new Date();
+    await store.begin(key, 'h1', now, options);
+    expect(await store.begin({ ...key, userId: `${key.userId}-other` }, 'h2', now, options)).toEqual({ outcome: 'started' });
+  });
+
+  it('lets an abandoned key run again', async () => {
+    const key = ref();
+    const now = new Date();
+    await store.begin(key, 'h1', now, options);
+    await store.abandon(key);
+    expect(await store.begin(key, 'h2', now, options)).toEqual({ outcome: 'started' });
+  });
+
+  it('forgets a key after its window and takes over a claim abandoned in flight', async () => {
+    const done = ref();
+    const stuck = ref();
+    const then = new Date(Date.now() - 25 * HOUR);
+    await store.begin(done, 'h1', then, options);
+    await store.complete(done, response);
+    await store.begin(stuck, 'h1', new Date(Date.now() - 10 * 60_000), options);
+    expect(await store.begin(done, 'h2', new Date(), options)).toEqual({ outcome: 'started' });
+    expect(await store.begin(stuck, 'h1', new Date(), options)).toEqual({ outcome: 'started' });
+  });
+
+  it('lets exactly one of many concurrent requests claim a key', async () => {
+    const key = ref();
+    const now = new Date();
+    const outcomes = await Promise.all(Array.from({ length: 20 }, () => store.begin(key, 'h1', now, options)));
+    expect(outcomes.filter((o) => o.outcome === 'started')).toHaveLength(1);
+    expect(outcomes.filter((o) => o.outcome === 'in_flight')).toHaveLength(19);
+  });
+
+  it('purges keys first used before a time', async () => {
+    const old = ref();
+    await store.begin(old, 'h1', new Date(Date.now() - 48 * HOUR), options);
+    expect(await store.purge(new Date(Date.now() - 24 * HOUR))).toBeGreaterThanOrEqual(1);
+    expect(await store.begin(old, 'h2', new Date(), options)).toEqual({ outcome: 'started' });
+  });
+}

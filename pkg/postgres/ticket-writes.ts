@@ -1,0 +1,171 @@
+import { sql, type Selectable, type Transaction } from 'kysely';
+import { ConflictError, NotFoundError, ValidationError } from '../../lib/domain/errors';
+import { newId } from '../../lib/domain/id';
+import { EXPIRY_REASON, SYSTEM_ACTOR, seatStatusFor, transition, type Ticket, type TicketStatus } from '../../lib/domain/ticket';
+import { FOREIGN_KEY_VIOLATION, pgConstraint, pgErrorCode, UNIQUE_VIOLATION } from './errors';
+import type { Database, TicketTable } from './tables';
+import type { ExpiredTicket } from '../../lib/repository/ticket-repository';
+
+// Helpers that run inside a caller's transaction; the repository decides where transactions begin.
+
+type Tx = Transaction<Database>;
+
+export const TICKET_COLUMNS = [
+  'id', 'eventId', 'seatId', 'userId', 'status', 'priceCents', 'reservedUntil', 'holdId', 'createdAt', 'updatedAt', 'version',
+] as const;
+
+export function toTicket(row: Pick<Selectable<TicketTable>, (typeof TICKET_COLUMNS)[number]>): Ticket {
+  return { ...row, version: Number(row.version) };
+}
+
+export async function appendHistory(
+  tx: Tx,
+  entries: Array<{ ticketId: string; from: TicketStatus | null; to: TicketStatus; actor: string; reason: string | null; at: Date }>,
+): Promise<void> {
+  if (entries.length === 0) return;
+  await tx
+    .insertInto('ticketHistory')
+    .values(entries.map((e) => ({ id: newId(), ticketId: e.ticketId, fromStatus: e.from, toStatus: e.to, actor: e.actor, reason: e.reason, at: e.at })))
+    .execute();
+}
+
+/** Which due reservations an expiry pass may touch. */
+export type ExpiryScope =
+  | { ticketIds: readonly string[] }
+  | { userId: string }
+  | { seatIds: readonly string[] }
+  | { standingEventId: string }
+  | { all: true };
+
+/**
+ * Expires due reservations in `scope` and frees their seats, with history.
+ *
+ * No deadlocks, by construction: seats are always locked in id order; purchases (which already hold their
+ * seats) and the sweeper pass `skipLocked`, leaving a reservation another transaction is changing to it, so
+ * they never wait for a ticket; reads and transitions lock tickets first, holding no seat while they wait,
+ * so what a read shows next is never a stale `reserved`.
+ */
+export async function expireDueIn(
+  tx: Tx,
+  scope: ExpiryScope,
+  now: Date,
+  options: { limit?: number; skipLocked?: boolean } = {},
+): Promise<ExpiredTicket[]> {
+  let due = tx
+    .selectFrom('tickets')
+    .select('id')
+    .where('status', '=', 'reserved')
+    .where('reservedUntil', '<=', now)
+    .orderBy('id')
+    .limit(options.limit ?? 1_000)
+    .forUpdate();
+  if (options.skipLocked) due = due.skipLocked();
+  if ('ticketIds' in scope) {
+    if (scope.ticketIds.length === 0) return [];
+    due = due.where('id', 'in', [...scope.ticketIds]);
+  } else if ('userId' in scope) due = due.where('userId', '=', scope.userId);
+  else if ('seatIds' in scope) {
+    if (scope.seatIds.length === 0) return [];
+    due = due.where('seatId', 'in', [...scope.seatIds]);
+  } else if ('standingEventId' in scope) due = due.where('eventId', '=', scope.standingEventId).where('seatId', 'is', null);
+
+  const expired = await tx
+    .updateTable('tickets')
+    .set({ status: 'expired', updatedAt: now, version: sql`version + 1` })
+    .where('id', 'in', due)
+    .where('status', '=', 'reserved')
+    .returning(['id', 'eventId', 'seatId'])
+    .execute();
+  if (expired.length === 0) return [];
+  const seatIds = expired.flatMap((t) => (t.seatId ? [t.seatId] : []));
+  if (seatIds.length > 0) {
+    await tx
+      .updateTable('seats')
+      .set({ status: 'available', updatedAt: now, version: sql`version + 1` })
+      .where('id', 'in', tx.selectFrom('seats').select('id').where('id', 'in', seatIds).orderBy('id').forUpdate())
+      .where('status', '=', 'reserved')
+      .execute();
+  }
+  await appendHistory(tx, expired.map((t) => ({ ticketId: t.id, from: 'reserved', to: 'expired', actor: SYSTEM_ACTOR, reason: EXPIRY_REASON, at: now })));
+  return expired;
+}
+
+/** Locks the requested seats, whatever their status, in id order: a purchase's first lock. */
+export async function lockSeats(tx: Tx, eventId: string, seatIds: readonly string[]): Promise<void> {
+  await tx.selectFrom('seats').select('id').where('eventId', '=', eventId).where('id', 'in', [...seatIds]).orderBy('id').forUpdate().execute();
+}
+
+/**
+ * Moves seats `available -> reserved` in one conditional statement. The rows are locked in id order, so
+ * two purchases of overlapping seats queue instead of deadlocking; a seat that stopped being available
+ * while we waited for its lock is re-checked and left out. Returns the seats actually reserved.
+ */
+export async function reserveSeats(tx: Tx, eventId: string, seatIds: readonly string[], now: Date) {
+  const lockable = tx
+    .selectFrom('seats')
+    .select('id')
+    .where('eventId', '=', eventId)
+    .where('id', 'in', [...seatIds])
+    .where('status', '=', 'available')
+    .orderBy('id')
+    .forUpdate();
+  return tx
+    .updateTable('seats')
+    .set({ status: 'reserved', updatedAt: now, version: sql`version + 1` })
+    .where('id', 'in', lockable)
+    .where('status', '=', 'available')
+    .returning(['id', 'priceCents'])
+    .execute();
+}
+
+/** Why some of `seatIds` could not be reserved: an unknown seat is a 404, a taken one a 409. */
+export async function explainUnreserved(tx: Tx, eventId: string, seatIds: readonly string[], reserved: ReadonlySet<string>): Promise<never> {
+  const known = await tx.selectFrom('seats').select('id').where('eventId', '=', eventId).where('id', 'in', [...seatIds]).execute();
+  const knownIds = new Set(known.map((s) => s.id));
+  const unknown = seatIds.find((id) => !knownIds.has(id));
+  if (unknown) throw new NotFoundError('Seat', unknown);
+  throw seatUnavailable(seatIds.filter((id) => !reserved.has(id)));
+}
+
+export function seatUnavailable(seatIds: readonly string[]): ConflictError {
+  return new ConflictError('seats-unavailable', 'A seat is already reserved or sold.', { extensions: { conflicting_seat_ids: seatIds } });
+}
+
+/** Applies one legal transition to a locked ticket: the ticket row, its seat and a history row. */
+export async function applyTransition(tx: Tx, before: Ticket, to: TicketStatus, actor: string, reason: string, now: Date): Promise<Ticket> {
+  const after = transition(before, to, now);
+  const updated = await tx
+    .updateTable('tickets')
+    .set({ status: after.status, updatedAt: now, version: after.version })
+    .where('id', '=', before.id)
+    .where('version', '=', before.version)
+    .executeTakeFirst();
+  if (updated.numUpdatedRows !== 1n) throw new Error(`ticket ${before.id} changed under its row lock`);
+  const seatFrom = seatStatusFor(before.status);
+  const seatTo = seatStatusFor(after.status);
+  if (before.seatId && seatFrom !== seatTo) {
+    const seat = await tx
+      .updateTable('seats')
+      .set({ status: seatTo, updatedAt: now, version: sql`version + 1` })
+      .where('id', '=', before.seatId)
+      .where('status', '=', seatFrom)
+      .executeTakeFirst();
+    // Only tickets move seats out of `available`, and one live ticket per seat is enforced, so this is a bug.
+    if (seat.numUpdatedRows !== 1n) throw new Error(`seat ${before.seatId} is not ${seatFrom} as ticket ${before.id} says`);
+  }
+  await appendHistory(tx, [{ ticketId: before.id, from: before.status, to: after.status, actor, reason, at: now }]);
+  return after;
+}
+
+/** Turns what the database refused into domain errors; anything else passes through. */
+export function ticketWriteError(error: unknown): unknown {
+  const code = pgErrorCode(error);
+  const constraint = pgConstraint(error);
+  if (code === UNIQUE_VIOLATION && constraint === 'tickets_one_live_per_seat') return seatUnavailable([]);
+  if (constraint === 'tickets_standing_capacity') return new ConflictError('sold-out', 'Not enough tickets are left for this event.');
+  if (constraint === 'tickets_seat_required') return ValidationError.field('seat_ids', 'a seated event is bought by seat');
+  if (code === FOREIGN_KEY_VIOLATION) return new NotFoundError('Event or seat');
+  // Should not happen (locks are taken in one order), but if it does the purchase changed nothing.
+  if (code === '40P01') return new ConflictError('purchase-contention', 'Too many buyers at once; retry.', { retryAfterSeconds: 1 });
+  return error;
+}

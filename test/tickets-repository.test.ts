@@ -1,0 +1,100 @@
+import { sql } from 'kysely';
+import { newId } from '../lib/domain/id';
+import { anEvent } from '../lib/repository/event-repository.contract';
+import { ticketRepositoryContract } from '../lib/repository/ticket-repository.contract';
+import type { DatabaseHandle } from '../pkg/postgres/database';
+import { PostgresEventRepository } from '../pkg/postgres/postgres-event-repository';
+import { PostgresSeatRepository } from '../pkg/postgres/postgres-seat-repository';
+import { PostgresTicketRepository } from '../pkg/postgres/postgres-ticket-repository';
+import { testDatabases } from './support/databases';
+
+describe.each(testDatabases())('tickets on $name', (database) => {
+  describe('TicketRepository contract', () => {
+    ticketRepositoryContract(async () => {
+      const handle = await database.open();
+      return {
+        tickets: new PostgresTicketRepository(handle.db),
+        events: new PostgresEventRepository(handle.db),
+        seats: new PostgresSeatRepository(handle.db),
+        close: handle.close,
+      };
+    });
+  });
+
+  // Raw SQL, no repository: the schema alone refuses a second live ticket per seat and standing overselling.
+  describe('the schema itself', () => {
+    let handle: DatabaseHandle;
+    beforeAll(async () => {
+      handle = await database.open();
+    });
+    afterAll(async () => {
+      await handle?.close();
+    });
+
+    async function insertTicket(eventId: string, seatId: string | null, status = 'reserved') {
+      await sql`INSERT INTO tickets (id, event_id, seat_id, user_id, status, price_cents, reserved_until)
+                VALUES (${newId()}, ${eventId}, ${seatId}, 'raw', ${status}, 0, now() + interval '10 minutes')`.execute(handle.db);
+    }
+    const codeOf = (promise: Promise<unknown>) => promise.then(() => 'ok', (e: { code?: string; constraint?: string }) => `${e.code}:${e.constraint}`);
+
+    it('one live ticket per seat; dead tickets do not count', async () => {
+      const event = anEvent();
+      await new PostgresEventRepository(handle.db).create(event);
+      await new PostgresSeatRepository(handle.db).addMany(event.id, [{ section: 'A', row: '1', number: '1', priceCents: 0, category: null }]);
+      const seatId = (await handle.db.selectFrom('seats').select('id').where('eventId', '=', event.id).executeTakeFirstOrThrow()).id;
+      await insertTicket(event.id, seatId, 'cancelled');
+      await insertTicket(event.id, seatId, 'expired');
+      await insertTicket(event.id, seatId, 'reserved');
+      expect(await codeOf(insertTicket(event.id, seatId, 'sold'))).toBe('23505:tickets_one_live_per_seat');
+      const concurrent = await Promise.all(Array.from({ length: 10 }, () => codeOf(insertTicket(event.id, seatId))));
+      expect(concurrent).toEqual(Array(10).fill('23505:tickets_one_live_per_seat'));
+    });
+
+    it('standing capacity holds for concurrent single inserts', async () => {
+      const event = anEvent({ isSeatedEvent: false, totalTickets: 4 });
+      await new PostgresEventRepository(handle.db).create(event);
+      const results = await Promise.all(Array.from({ length: 12 }, () => codeOf(insertTicket(event.id, null))));
+      expect(results.filter((r) => r === 'ok')).toHaveLength(4);
+      expect(results.filter((r) => r === '23514:tickets_standing_capacity')).toHaveLength(8);
+    });
+
+    it('a seated event refuses seatless tickets; history is append-only; events with tickets cannot be deleted', async () => {
+      const event = anEvent();
+      await new PostgresEventRepository(handle.db).create(event);
+      expect(await codeOf(insertTicket(event.id, null))).toBe('23514:tickets_seat_required');
+      const standing = anEvent({ isSeatedEvent: false, totalTickets: 1 });
+      await new PostgresEventRepository(handle.db).create(standing);
+      await insertTicket(standing.id, null);
+      await expect(new PostgresEventRepository(handle.db).delete(standing.id)).rejects.toMatchObject({ code: 'event-has-tickets' });
+      const ticketId = (await handle.db.selectFrom('tickets').select('id').where('eventId', '=', standing.id).executeTakeFirstOrThrow()).id;
+      await sql`INSERT INTO ticket_history (id, ticket_id, to_status, actor) VALUES (${newId()}, ${ticketId}, 'reserved', 'raw')`.execute(handle.db);
+      expect(await codeOf(sql`UPDATE ticket_history SET actor = 'forged' WHERE ticket_id = ${ticketId}`.execute(handle.db))).toBe('23001:undefined');
+      expect(await codeOf(sql`DELETE FROM ticket_history WHERE ticket_id = ${ticketId}`.execute(handle.db))).toBe('23001:undefined');
+    });
+
+    // PGlite is one connection: a second transaction there would wait for the first, not race it.
+    (database.name === 'postgres' ? it : it.skip)('only one sweeper at a time: a second one backs off while the lock is held', async () => {
+      const repository = new PostgresTicketRepository(handle.db);
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let locked!: () => void;
+      const lockTaken = new Promise<void>((resolve) => (locked = resolve));
+      const holder = handle.db.transaction().execute(async (tx) => {
+        await sql`SELECT pg_advisory_xact_lock(hashtext('onsale:ticket-expiry-sweep'))`.execute(tx);
+        locked();
+        await held;
+      });
+      await lockTaken;
+      expect(await repository.sweepExpired(new Date(), 10)).toBeNull();
+      release();
+      await holder;
+      // Other test apps' sweepers share this database and lock; the point is that it is free again.
+      let swept: unknown[] | null = null;
+      for (let attempt = 0; attempt < 100 && swept === null; attempt++) {
+        swept = await repository.sweepExpired(new Date(), 10);
+        if (swept === null) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(swept).toEqual(expect.any(Array));
+    });
+  });
+});

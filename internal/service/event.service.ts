@@ -1,5 +1,6 @@
 import { inject, injectable } from 'inversify';
 import { Clock } from '../../lib/adapter/clock';
+import { unlessUnavailable } from './unless-unavailable';
 import { HoldStore } from '../../lib/adapter/hold-store';
 import { ConflictError, NotFoundError } from '../../lib/domain/errors';
 import { assertValidEventDraft, eventPhase, type Event, type EventDraft, type EventPhase } from '../../lib/domain/event';
@@ -86,12 +87,13 @@ export class EventService {
 
   /** Held seats are stored as available (holds never reach Postgres), so they move from one count to the other. */
   private async counts(event: Event): Promise<SeatCounts> {
-    const held = await this.holds.heldCount(event.id);
+    // Postgres answers for what is reserved and sold; while the hold store is down `held` is unknown (null).
+    const held = await unlessUnavailable(() => this.holds.heldCount(event.id), null);
     if (!event.isSeatedEvent) {
       const { reserved, sold } = await this.tickets.countLive(event.id);
-      return { available: Math.max(0, (event.totalTickets ?? 0) - held - reserved - sold), held, reserved, sold };
+      return { available: Math.max(0, (event.totalTickets ?? 0) - (held ?? 0) - reserved - sold), held, reserved, sold };
     }
     const stored = await this.seats.countByStatus(event.id);
-    return { ...stored, available: Math.max(0, stored.available - held), held };
+    return { ...stored, available: Math.max(0, stored.available - (held ?? 0)), held };
   }
 }

@@ -1,12 +1,13 @@
 import { inject, injectable } from 'inversify';
 import { Clock } from '../../lib/adapter/clock';
-import { HoldStore } from '../../lib/adapter/hold-store';
+import { HoldStore, type SeatHoldInfo } from '../../lib/adapter/hold-store';
 import { ConflictError, NotFoundError } from '../../lib/domain/errors';
 import { secondsUntil } from '../../lib/domain/hold';
 import type { Page, PageRequest } from '../../lib/domain/page';
 import { seatLabel, type Seat, type SeatDraft, type SeatStatus } from '../../lib/domain/seat';
 import { SeatRepository } from '../../lib/repository/seat-repository';
 import { EventService } from './event.service';
+import { unlessUnavailable } from './unless-unavailable';
 
 /** A seat as buyers see it: the stored status, with `held` layered on from the hold store. */
 export interface SeatView {
@@ -65,10 +66,13 @@ export class SeatService {
     return (await this.withHolds(eventId, [seat]))[0]!;
   }
 
-  /** Only seats stored as available can be held; a reserved or sold seat keeps its stored status. */
+  /**
+   * Only seats stored as available can be held; a reserved or sold seat keeps its stored status. While the
+   * hold store is down, reads still answer from Postgres (holds are then invisible, and cannot be taken).
+   */
   private async withHolds(eventId: string, seats: Seat[]): Promise<SeatView[]> {
     const candidates = seats.filter((seat) => seat.status === 'available').map((seat) => seat.id);
-    const holds = candidates.length > 0 ? await this.holds.seatHolds(eventId, candidates) : new Map();
+    const holds = candidates.length > 0 ? await unlessUnavailable(() => this.holds.seatHolds(eventId, candidates), new Map<string, SeatHoldInfo>()) : new Map();
     const now = this.clock.now();
     return seats.map((seat) => {
       const hold = holds.get(seat.id);

@@ -21,7 +21,8 @@ export interface Seat extends SeatDraft {
 
 export interface SeatCounts {
   available: number;
-  held: number;
+  /** Null when the hold store cannot be reached: the other counts then come from Postgres alone. */
+  held: number | null;
   reserved: number;
   sold: number;
 }

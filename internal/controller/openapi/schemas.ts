@@ -49,7 +49,10 @@ const ticket = {
 const counts = {
   type: 'object',
   required: ['available', 'held', 'reserved', 'sold'],
-  properties: Object.fromEntries(['available', 'held', 'reserved', 'sold'].map((k) => [k, { type: 'integer', minimum: 0 }])),
+  properties: {
+    ...Object.fromEntries(['available', 'reserved', 'sold'].map((k) => [k, { type: 'integer', minimum: 0 }])),
+    held: { ...nullable({ type: 'integer', minimum: 0 }), description: 'null while the hold store is unreachable' },
+  },
 };
 
 const queueSettings = {

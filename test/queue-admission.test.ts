@@ -7,6 +7,7 @@ import { QueueService } from '../internal/service/queue.service';
 import type { Clock } from '../lib/adapter/clock';
 import { Lease } from '../lib/adapter/lease';
 import { Logger } from '../lib/adapter/logger';
+import { Metrics } from '../lib/adapter/metrics';
 import { WaitingRoom } from '../lib/adapter/waiting-room';
 import type { Principal } from '../lib/domain/principal';
 import { EventRepository } from '../lib/repository/event-repository';
@@ -59,7 +60,7 @@ describe('admission pacing, phases and the lease (driven by a fake clock)', () =
   const clock: Clock = { now: () => new Date(current) };
   const job = () => {
     const c = t.runtime.container;
-    return new QueueAdmissionJob(c.get(WaitingRoom), c.get(Lease), c.get(EventRepository), clock, c.get(Logger), c.get(Config));
+    return new QueueAdmissionJob(c.get(WaitingRoom), c.get(Lease), c.get(EventRepository), clock, c.get(Logger), c.get(Config), c.get(Metrics));
   };
   beforeAll(async () => {
     t = await startTestApp({}, { jobs: false });
@@ -130,7 +131,7 @@ describe('admission pacing, phases and the lease (driven by a fake clock)', () =
 
   it('expires a session after session_ttl_seconds unless refreshed, freeing its slot', async () => {
     const eventId = await queued({ admit_per_minute: 0, max_active_sessions: 1, session_ttl_seconds: 30 }, {}, 0);
-    const queue = new QueueService(t.runtime.container.get(WaitingRoom), t.runtime.container.get(EventService), clock);
+    const queue = new QueueService(t.runtime.container.get(WaitingRoom), t.runtime.container.get(EventService), clock, t.runtime.container.get(Metrics));
     const event = await t.runtime.container.get(EventService).require(eventId);
     const alice: Principal = { userId: `alice-${randomUUID()}`, role: 'user' };
     const bob: Principal = { userId: `bob-${randomUUID()}`, role: 'user' };

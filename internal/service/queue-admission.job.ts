@@ -2,6 +2,7 @@ import { inject, injectable } from 'inversify';
 import { Clock } from '../../lib/adapter/clock';
 import { Lease } from '../../lib/adapter/lease';
 import { Logger } from '../../lib/adapter/logger';
+import { Metrics } from '../../lib/adapter/metrics';
 import { WaitingRoom } from '../../lib/adapter/waiting-room';
 import { eventPhase } from '../../lib/domain/event';
 import { newId } from '../../lib/domain/id';
@@ -54,6 +55,7 @@ export class QueueAdmissionJob implements BackgroundJob {
     @inject(Clock) private readonly clock: Clock,
     @inject(Logger) private readonly logger: Logger,
     @inject(Config) private readonly config: Config,
+    @inject(Metrics) private readonly metrics: Metrics,
   ) {}
 
   start(): void {
@@ -107,12 +109,13 @@ export class QueueAdmissionJob implements BackgroundJob {
     if (!pacer) this.pacers.set(eventId, (pacer = new Pacer(now.getTime())));
     const due = pacer.due(queue.admitPerMinute, now.getTime());
     if (due === 0) return;
-    await this.room.admit(eventId, {
+    const admitted = await this.room.admit(eventId, {
       count: Math.min(due, MAX_ADMIT_PER_CALL),
       maxActive: queue.maxActiveSessions,
       ttlMs: queue.sessionTtlSeconds * 1_000,
       now,
     });
+    this.metrics.queueAdmitted(admitted);
   }
 
   /** Logs a failure once while it persists (every run would otherwise repeat it), and its recovery. */

@@ -1,5 +1,6 @@
 import { inject, injectable } from 'inversify';
 import { Clock } from '../../lib/adapter/clock';
+import { Metrics } from '../../lib/adapter/metrics';
 import { WaitingRoom } from '../../lib/adapter/waiting-room';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../lib/domain/errors';
 import type { Event, QueueSettings } from '../../lib/domain/event';
@@ -26,6 +27,7 @@ export class QueueService {
     @inject(WaitingRoom) private readonly room: WaitingRoom,
     @inject(EventService) private readonly events: EventService,
     @inject(Clock) private readonly clock: Clock,
+    @inject(Metrics) private readonly metrics: Metrics,
   ) {}
 
   async join(principal: Principal, eventId: string): Promise<JoinedEntry> {
@@ -46,6 +48,7 @@ export class QueueService {
       now,
       retainUntil: retainQueueUntil(event),
     });
+    if (created) this.metrics.queueJoined();
     return { entry, created, estimatedWaitSeconds: this.estimate(entry, queue) };
   }
 
@@ -75,12 +78,14 @@ export class QueueService {
   /** An admin admits the next `count` waiting buyers, within the event's maximum of active sessions. */
   async process(eventId: string, count: number): Promise<number> {
     const queue = this.requireQueue(await this.events.require(eventId));
-    return this.room.admit(eventId, {
+    const admitted = await this.room.admit(eventId, {
       count,
       maxActive: queue.maxActiveSessions,
       ttlMs: queue.sessionTtlSeconds * 1_000,
       now: this.clock.now(),
     });
+    this.metrics.queueAdmitted(admitted);
+    return admitted;
   }
 
   /** Keeps the owner's active session alive for another session_ttl_seconds. */

@@ -18,7 +18,8 @@ export interface ServerProcess {
  * Starts the compiled server (`npm run build` first; `npm test` does it in pretest) as its own OS
  * process on a free port, and resolves once it logs that it is listening.
  */
-export async function startServerProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<ServerProcess> {
+// Generous: CI shares two cores with everything else it runs.
+export async function startServerProcess(env: Record<string, string>, timeoutMs = 60_000): Promise<ServerProcess> {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` before tests that spawn servers`);
   const child = spawn(process.execPath, [MAIN], {
     // Rate limits off unless a test sets them: concurrency tests send hundreds of requests from one address.

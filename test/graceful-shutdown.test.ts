@@ -1,18 +1,12 @@
 import { DEVELOPMENT_JWT_SECRET } from '../internal/config/config';
 import { signToken } from '../pkg/jwt/sign-token';
 import { eventBody, seatBodies } from './support/fixtures';
-import { clonePGliteTemplate } from './support/databases';
-import { startServerProcess } from './support/server-process';
-import { databaseUrl, redisUrl } from './support/services';
+import { runStorageEnv, startServerProcess } from './support/server-process';
 
 describe('graceful shutdown', () => {
   it('finishes the request in flight on SIGTERM, then exits 0 and accepts nothing new', async () => {
-    // A copy of the migrated template: a fresh embedded database would spend seconds in initdb.
-    const data = clonePGliteTemplate();
-    const env: Record<string, string> = { DATA_DIR: data.dataDir };
-    if (databaseUrl) env.DATABASE_URL = databaseUrl;
-    if (redisUrl) env.REDIS_URL = redisUrl;
-    const server = await startServerProcess(env);
+    const storage = runStorageEnv();
+    const server = await startServerProcess(storage.env);
     try {
       const auth = `Bearer ${await signToken(DEVELOPMENT_JWT_SECRET, { userId: 'ops', role: 'admin' })}`;
       const headers = { Authorization: auth, 'Content-Type': 'application/json' };
@@ -35,7 +29,7 @@ describe('graceful shutdown', () => {
       expect(server.output.some((line) => line.includes('"message":"stopped"'))).toBe(true);
     } finally {
       await server.stop('SIGKILL');
-      data.dispose();
+      storage.dispose();
     }
   }, 60_000);
 });

@@ -10,6 +10,7 @@ import { admitsAutomatically, MAX_ADMIT_PER_CALL } from '../../lib/domain/sessio
 import { EventRepository } from '../../lib/repository/event-repository';
 import { Config } from '../config/config';
 import type { BackgroundJob } from './background-job';
+import { Periodic } from './periodic';
 
 export const ADMISSION_LEASE = 'queue-admission';
 const MS_PER_MINUTE = 60_000;
@@ -43,9 +44,7 @@ export class QueueAdmissionJob implements BackgroundJob {
   readonly name = 'queue-admission';
   private readonly holder = newId();
   private readonly pacers = new Map<string, Pacer>();
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private stopped = true;
+  private readonly loop: Periodic;
   private lastError = '';
 
   constructor(
@@ -56,19 +55,17 @@ export class QueueAdmissionJob implements BackgroundJob {
     @inject(Logger) private readonly logger: Logger,
     @inject(Config) private readonly config: Config,
     @inject(Metrics) private readonly metrics: Metrics,
-  ) {}
+  ) {
+    // runOnce reports its own failures; anything escaping it is unexpected and reported the same way.
+    this.loop = new Periodic(() => this.runOnce(), config.jobIntervalMs, (error) => this.report([error]));
+  }
 
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.schedule();
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running;
+    await this.loop.stop();
     // Hand over at once instead of making the other processes wait out the TTL.
     await this.lease.release(ADMISSION_LEASE, this.holder).catch(() => false);
   }
@@ -133,15 +130,5 @@ export class QueueAdmissionJob implements BackgroundJob {
   // Long enough to ride out a few slow runs, short enough that a crashed holder is replaced within seconds.
   private leaseTtlMs(): number {
     return Math.max(5 * this.config.jobIntervalMs, 3_000);
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.runOnce().finally(() => {
-        this.running = null;
-        this.schedule();
-      });
-    }, this.config.jobIntervalMs);
   }
 }

@@ -7,6 +7,7 @@ import { TicketRepository } from '../../lib/repository/ticket-repository';
 import { Config } from '../config/config';
 import { AvailabilityPublisher } from './availability-publisher';
 import type { BackgroundJob } from './background-job';
+import { Periodic } from './periodic';
 import { IDEMPOTENCY_TTL_MS } from './idempotency.service';
 
 // Small batches keep each sweep transaction (and its row locks) short; a backlog drains over a few runs.
@@ -22,9 +23,7 @@ const PURGE_EVERY_MS = 60_000;
 @injectable()
 export class TicketExpiryJob implements BackgroundJob {
   readonly name = 'ticket-expiry';
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private stopped = true;
+  private readonly loop: Periodic;
   private lastPurge = 0;
 
   constructor(
@@ -35,19 +34,18 @@ export class TicketExpiryJob implements BackgroundJob {
     @inject(Logger) private readonly logger: Logger,
     @inject(Metrics) private readonly metrics: Metrics,
     @inject(AvailabilityPublisher) private readonly availability: AvailabilityPublisher,
-  ) {}
-
-  start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.schedule();
+  ) {
+    this.loop = new Periodic(() => this.runOnce(), config.jobIntervalMs, (error) =>
+      this.logger.warn('ticket expiry run failed', { job: this.name, error: error instanceof Error ? error.message : String(error) }),
+    );
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running;
+  start(): void {
+    this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** One run: sweeps until no batch is full. Returns how many expired (null when another process swept). */
@@ -73,20 +71,6 @@ export class TicketExpiryJob implements BackgroundJob {
   }
 
   private stoppedMidRun(batch: number): boolean {
-    return batch > 0 && this.stopped;
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.runOnce()
-        .then(() => undefined)
-        // A database outage must not kill the loop: the next run retries.
-        .catch((error: unknown) => this.logger.warn('ticket expiry run failed', { job: this.name, error: error instanceof Error ? error.message : String(error) }))
-        .finally(() => {
-          this.running = null;
-          this.schedule();
-        });
-    }, this.config.jobIntervalMs);
+    return batch > 0 && this.loop.stopped;
   }
 }

@@ -2,6 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { clonePGliteTemplate } from './databases';
+import { databaseUrl, redisUrl } from './services';
 
 const MAIN = resolve(__dirname, '../../dist/cmd/server/main.js');
 
@@ -58,4 +60,17 @@ export async function startServerProcess(env: Record<string, string>, timeoutMs 
       return exited;
     },
   };
+}
+
+/**
+ * The storage of this test run for a spawned server: DATABASE_URL / REDIS_URL when set, and always a
+ * private copy of the migrated PGlite template for DATA_DIR (a fresh embedded database would spend seconds
+ * in initdb). `dispose` deletes the copy.
+ */
+export function runStorageEnv(): { env: Record<string, string>; dispose(): void } {
+  const data = clonePGliteTemplate();
+  const env: Record<string, string> = { DATA_DIR: data.dataDir };
+  if (databaseUrl) env.DATABASE_URL = databaseUrl;
+  if (redisUrl) env.REDIS_URL = redisUrl;
+  return { env, dispose: data.dispose };
 }

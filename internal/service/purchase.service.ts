@@ -24,6 +24,10 @@ export type PurchaseRequest = (
   queueSessionId?: string;
 };
 
+// The hold of a one-call purchase only has to outlive the purchase transaction; should the process die in
+// between, the seat is blocked for this long at most (or HOLD_TTL_SECONDS when that is shorter).
+const ONE_CALL_HOLD_TTL_SECONDS = 30;
+
 function holdExpired(detail = 'The hold has expired or was released; hold the seats again.'): ConflictError {
   return new ConflictError('hold-expired', detail);
 }
@@ -40,7 +44,7 @@ export class PurchaseService {
     @inject(HoldStore) private readonly holdStore: HoldStore,
     @inject(HoldService) private readonly holds: HoldService,
     @inject(Clock) private readonly clock: Clock,
-    @inject(Config) private readonly config: Pick<Config, 'paymentWindowSeconds'>,
+    @inject(Config) private readonly config: Pick<Config, 'paymentWindowSeconds' | 'holdTtlSeconds'>,
     @inject(Metrics) private readonly metrics: Metrics,
     @inject(Logger) private readonly logger: Logger,
     @inject(EventService) private readonly events: EventService,
@@ -64,6 +68,7 @@ export class PurchaseService {
     const hold = await this.holds.hold(principal, {
       eventId: request.eventId,
       queueSessionId: request.queueSessionId,
+      ttlSeconds: Math.min(ONE_CALL_HOLD_TTL_SECONDS, this.config.holdTtlSeconds),
       ...('seatIds' in request ? { seatIds: request.seatIds } : { quantity: request.quantity }),
     });
     try {

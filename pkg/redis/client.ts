@@ -6,8 +6,9 @@ export type RedisClient = ReturnType<typeof createRedisClient>;
 export const REDIS = Symbol.for('RedisClient');
 
 /**
- * A client that fails fast while Redis is down (no offline queue, so a request gets 503 at once instead of
- * hanging) and keeps reconnecting in the background, so the service recovers by itself.
+ * A client that fails fast while Redis is down (no offline queue; a stalled Redis is bounded by
+ * guardRedis's deadline), so a request gets 503 instead of hanging, and keeps reconnecting in the
+ * background, so the service recovers by itself.
  */
 export function createRedisClient(url: string, onError: (error: Error) => void) {
   const client = createClient({

@@ -30,13 +30,32 @@ function isUnavailable(error: unknown): boolean {
   return UNAVAILABLE_ERRORS.some((type) => error instanceof type) || code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EPIPE';
 }
 
-/** Runs Redis work, turning "Redis is down or busy" into DependencyUnavailableError (503, retryable). */
-export async function guardRedis<T>(work: () => Promise<T>): Promise<T> {
+/**
+ * How long one piece of Redis work may take. Our scripts take well under a millisecond; only a stalled Redis
+ * (paused, overloaded, partitioned without a reset) comes near it. node-redis cannot time out a command
+ * already written (replies must be read in order), so the deadline is ours: the caller gets a 503 while the
+ * client still reads the late reply and stays in step.
+ */
+export const REDIS_DEADLINE_MS = 800;
+
+/**
+ * Runs Redis work, turning "Redis is down, busy or stalled" into DependencyUnavailableError (503,
+ * retryable). Work that missed the deadline may still complete in Redis later (a hold then lapses by its
+ * TTL); it never completes twice.
+ */
+export async function guardRedis<T>(work: () => Promise<T>, deadlineMs = REDIS_DEADLINE_MS): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DependencyUnavailableError('cache', new Error(`no answer from Redis in ${deadlineMs} ms`))), deadlineMs);
+  });
   try {
-    return await work();
+    return await Promise.race([work(), deadline]);
   } catch (error) {
+    if (error instanceof DependencyUnavailableError) throw error;
     if (isUnavailable(error)) throw new DependencyUnavailableError('cache', error);
     throw error;
+  } finally {
+    clearTimeout(timer);
   }
 }
 

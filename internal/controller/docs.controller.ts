@@ -18,6 +18,8 @@ export class DocsController implements Controller {
       res.json(this.document);
     });
     const docs = express.Router();
+    // A page: only GET and HEAD; anything else falls through to the 404 problem.
+    docs.use((req, _res, next) => next(req.method === 'GET' || req.method === 'HEAD' ? undefined : 'router'));
     // Swagger UI styles itself inline; this page alone may.
     docs.use(helmet({ contentSecurityPolicy: { directives: { 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] } } }));
     docs.use(swaggerUi.serve, swaggerUi.setup(undefined, { swaggerOptions: { url: `${API_PREFIX}/openapi.json` } }));

@@ -3,7 +3,7 @@ import { IsBoolean, IsInt, IsObject, IsOptional, IsString, Length, Max, MaxLengt
 import { DEFAULT_QUEUE_SETTINGS, type EventDraft } from '../../lib/domain/event';
 import type { SeatCounts } from '../../lib/domain/seat';
 import type { EventDetail, EventView } from '../service/event.service';
-import { IsTimestamp } from './validators';
+import { HasNoNul, IsTimestamp } from './validators';
 
 export class QueueSettingsDto {
   @IsBoolean() enabled!: boolean;
@@ -14,9 +14,9 @@ export class QueueSettingsDto {
 
 /** Body of POST /events and PUT /events/:id (PUT replaces the whole event). */
 export class EventBodyDto {
-  @IsString() @Length(1, 200) name!: string;
-  @IsOptional() @IsString() @MaxLength(10_000) description?: string | null;
-  @IsString() @Length(1, 200) venue!: string;
+  @IsString() @HasNoNul() @Length(1, 200) name!: string;
+  @IsOptional() @IsString() @HasNoNul() @MaxLength(10_000) description?: string | null;
+  @IsString() @HasNoNul() @Length(1, 200) venue!: string;
   @IsTimestamp() start_time!: string;
   @IsTimestamp() end_time!: string;
   @IsBoolean() is_seated_event!: boolean;

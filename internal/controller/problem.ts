@@ -23,6 +23,21 @@ const PARSER_ERRORS: Record<string, { status: number; code: string; detail: stri
   'request.aborted': { status: 400, code: 'request-aborted', detail: 'The request was aborted by the client.' },
 };
 
+/**
+ * Other client errors raised before our code runs, which carry an http-errors style `status` of 400: Express's
+ * router cannot percent-decode a path parameter (`/events/%E0%A4`, a URIError), or body-parser cannot read
+ * the body (a gzip Content-Encoding over bytes that are not gzip). The client sent them; they are not 500s.
+ */
+function requestReadingError(error: unknown): Problem | null {
+  if ((error as { status?: unknown } | null)?.status !== 400) return null;
+  if (error instanceof URIError) {
+    return { status: 400, code: 'malformed-uri', title: 'Bad Request', detail: 'The request path is not valid percent-encoding.' };
+  }
+  // Only http-errors' client errors (expose: true) qualify: anything else with a stray status stays a 500.
+  if ((error as { expose?: unknown }).expose !== true) return null;
+  return { status: 400, code: 'unreadable-body', title: 'Bad Request', detail: 'The request body could not be read as sent (check Content-Encoding and Content-Length).' };
+}
+
 export const PROBLEM_BASE = '/problems/';
 
 export interface Problem {
@@ -72,6 +87,8 @@ export function problemFor(error: unknown): Problem {
     const { status, code, detail } = PARSER_ERRORS[parserType];
     return { status, code, title: status === 413 ? 'Content Too Large' : status === 415 ? 'Unsupported Media Type' : 'Bad Request', detail };
   }
+  const clientError = requestReadingError(error);
+  if (clientError) return clientError;
   return { status: 500, code: 'internal-error', title: 'Internal Server Error', detail: 'An unexpected error occurred.' };
 }
 

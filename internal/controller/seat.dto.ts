@@ -3,16 +3,16 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, IsString, Lengt
 import { canActFor, type Principal } from '../../lib/domain/principal';
 import type { Seat, SeatDraft, SeatStatus } from '../../lib/domain/seat';
 import type { SeatView } from '../service/seat.service';
-import { IsSeatLabel } from './validators';
+import { HasNoNul, IsSeatLabel } from './validators';
 
 export const MAX_SEATS_PER_REQUEST = 50_000;
 
 export class SeatInputDto {
-  @IsString() @Length(1, 32) section!: string;
+  @IsString() @HasNoNul() @Length(1, 32) section!: string;
   @IsSeatLabel(16) row!: string | number;
   @IsSeatLabel(16) number!: string | number;
   @IsOptional() @IsInt() @Min(0) @Max(100_000_000) price_cents?: number;
-  @IsOptional() @IsString() @Length(1, 64) category?: string | null;
+  @IsOptional() @IsString() @HasNoNul() @Length(1, 64) category?: string | null;
 }
 
 export class AddSeatsDto {

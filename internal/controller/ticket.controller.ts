@@ -11,7 +11,8 @@ import { idParam, pageQuery } from './params';
 import { assertEmptyBody, historyJson, PurchaseDto, ticketJson, TicketStatusDto, toPurchaseRequest } from './ticket.dto';
 import { parseBody } from './validation';
 
-const USER_ID = /^[^\s/]{1,200}$/;
+// No whitespace, slash or control character: ids come from token subjects, and Postgres refuses U+0000.
+const USER_ID = /^[^\s/\u0000-\u001f\u007f]{1,200}$/;
 
 function userIdParam(req: Request): string {
   const value = req.params.user_id;

@@ -1,5 +1,8 @@
 import { ValidateBy, type ValidationOptions } from 'class-validator';
 
+// Postgres text cannot hold U+0000: the insert would fail as a 500, so such a string is refused up front.
+const NUL = '\u0000';
+
 // A timestamp must name its zone: a bare local time would mean different instants on different servers.
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 
@@ -16,16 +19,30 @@ export function IsTimestamp(options?: ValidationOptions): PropertyDecorator {
   );
 }
 
-/** A seat row or number: a short non-blank string, or a whole number (stored as text). */
+/** A seat row or number: a short non-blank string without U+0000, or a whole number (stored as text). */
 export function IsSeatLabel(maxLength: number, options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
     {
       name: 'isSeatLabel',
       validator: {
         validate: (value: unknown) =>
-          (typeof value === 'string' && value.trim().length > 0 && value.length <= maxLength) ||
+          (typeof value === 'string' && value.trim().length > 0 && value.length <= maxLength && !value.includes(NUL)) ||
           (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0),
         defaultMessage: () => `must be a non-blank string of at most ${maxLength} characters or a whole number`,
+      },
+    },
+    options,
+  );
+}
+
+/** A string free of U+0000 (non-strings are left to the type validators). */
+export function HasNoNul(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'hasNoNul',
+      validator: {
+        validate: (value: unknown) => typeof value !== 'string' || !value.includes(NUL),
+        defaultMessage: () => 'must not contain the NUL character (U+0000)',
       },
     },
     options,

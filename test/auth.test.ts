@@ -45,6 +45,7 @@ describe('authentication and roles on an admin route', () => {
     await create(await token({ sub: 'a', role: 'superuser' })).expect(401);
     await create(await token({ sub: 'a' })).expect(401);
     await create(await token({ role: 'admin' })).expect(401);
+    await create(await token({ sub: 'eve\u0000admin', role: 'admin' })).expect(401);
   });
 
   it('403 for a signed-in user without the admin role', async () => {

@@ -55,6 +55,12 @@ describe('POST /api/v1/events', () => {
     expect(res.body.errors).toEqual([{ field: 'total_tickets', message: expect.stringContaining('standing') }]);
   });
 
+  it('refuses a date that is not on the calendar instead of rolling it over', async () => {
+    const res = await t.http.post('/api/v1/events').set('Authorization', admin).send(eventBody({ start_time: '2027-02-30T10:00:00Z', end_time: '2027-03-02T10:00:00Z' })).expect(400);
+    expect(res.body.errors).toEqual([{ field: 'start_time', message: expect.stringContaining('ISO-8601') }]);
+    await t.http.post('/api/v1/events').set('Authorization', admin).send(eventBody({ start_time: '2027-01-10T24:30:00Z', end_time: '2027-01-11T10:00:00Z' })).expect(400);
+  });
+
   it('requires end_time after start_time', async () => {
     const start = new Date(Date.now() + 86_400_000).toISOString();
     const res = await t.http.post('/api/v1/events').set('Authorization', admin).send(eventBody({ start_time: start, end_time: start })).expect(400);

@@ -23,7 +23,8 @@ export class JoseTokenVerifier implements TokenVerifier {
       throw new UnauthenticatedError('The token is not valid.');
     }
     const { sub, role } = payload as { sub?: unknown; role?: unknown };
-    if (typeof sub !== 'string' || sub.length === 0 || sub.length > MAX_SUB_LENGTH) {
+    // The subject becomes a user id in URLs, Redis keys and Postgres rows: no control characters.
+    if (typeof sub !== 'string' || sub.length === 0 || sub.length > MAX_SUB_LENGTH || /[\u0000-\u001f\u007f]/.test(sub)) {
       throw new UnauthenticatedError('The token has no valid sub claim.');
     }
     if (!ROLES.includes(role as Role)) throw new UnauthenticatedError('The token has no valid role claim.');

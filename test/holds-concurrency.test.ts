@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { DEVELOPMENT_JWT_SECRET } from '../internal/config/config';
 import type { Role } from '../lib/domain/principal';
 import { signToken } from '../pkg/jwt/sign-token';
@@ -77,17 +75,12 @@ function concurrencySuite(servers: () => string[]): void {
 
 describe('holds under contention, in process', () => {
   let t: TestApp;
-  let server: Server;
   let base: string;
   beforeAll(async () => {
     t = await startTestApp();
-    server = t.app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    base = await t.listen();
   });
   afterAll(async () => {
-    server?.closeAllConnections();
-    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
     await t?.close();
   });
 

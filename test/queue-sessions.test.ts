@@ -1,6 +1,7 @@
 // Admission by an admin, and what a buyer does with a session: refresh it, leave.
 import { randomUUID } from 'node:crypto';
 import { createEvent } from './support/fixtures';
+import { queueHttp } from './support/queue-http';
 import { startTestApp, type TestApp } from './support/test-app';
 
 let t: TestApp;
@@ -13,14 +14,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-// admit_per_minute 0: only an admin admits, so the running admission job never interferes.
-const queued = (queue: Record<string, unknown> = {}, overrides: Record<string, unknown> = {}) =>
-  createEvent(t, { queue: { enabled: true, admit_per_minute: 0, max_active_sessions: 2, ...queue }, ...overrides });
-const join = async (eventId: string, user: string) =>
-  t.http.post('/api/v1/queue/join').set('Authorization', await t.auth(user)).send({ event_id: eventId });
-const admit = (eventId: string, count: number) =>
-  t.http.post(`/api/v1/queue/process/${eventId}`).set('Authorization', admin).send({ count }).expect(200);
-const length = async (eventId: string) => (await t.http.get(`/api/v1/queue/length/${eventId}`).expect(200)).body;
+const { queued, join, admit, length } = queueHttp(() => t, () => admin);
 
 describe('POST /queue/process/:event_id', () => {
   it('admits the next N in order, never beyond max_active_sessions', async () => {

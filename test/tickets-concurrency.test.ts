@@ -1,20 +1,14 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createEvent, createSeatedEvent } from './support/fixtures';
 import { startTestApp, type TestApp } from './support/test-app';
 
 let t: TestApp;
-let server: Server;
 let base: string;
 beforeAll(async () => {
   t = await startTestApp();
   // One real listener, so the requests below really are in flight together.
-  server = t.app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = await t.listen();
 });
 afterAll(async () => {
-  await new Promise((resolve) => server?.close(resolve));
   await t?.close();
 });
 

@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import type { Express } from 'express';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import supertest from 'supertest';
 import { buildRuntime, type Runtime } from '../../cmd/server/container';
 import { DEVELOPMENT_JWT_SECRET, type Config } from '../../internal/config/config';
@@ -17,6 +19,8 @@ export interface TestApp {
   /** A bearer header value for `userId` with `role`. */
   auth(userId: string, role?: Role): Promise<string>;
   admin(): Promise<string>;
+  /** Serves the app on a real loopback port (for truly concurrent requests and streams); closed by close(). */
+  listen(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -53,6 +57,7 @@ export async function startTestApp(overrides: Partial<Config> = {}, options: { j
   const runtime = await buildRuntime(config);
   if (options.jobs ?? true) runtime.startJobs();
   const app = runtime.container.get(HttpApp).build();
+  let server: Server | undefined;
   const auth = async (userId: string, role: Role = 'user') =>
     `Bearer ${await signToken(config.jwtSecret, { userId, role })}`;
   return {
@@ -61,7 +66,16 @@ export async function startTestApp(overrides: Partial<Config> = {}, options: { j
     runtime,
     auth,
     admin: () => auth(`admin-${randomUUID()}`, 'admin'),
+    listen: async () => {
+      server ??= app.listen(0, '127.0.0.1');
+      if (!server.listening) await new Promise((resolve) => server!.once('listening', resolve));
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    },
     close: async () => {
+      if (server) {
+        server.closeAllConnections();
+        await new Promise((resolve) => server!.close(resolve));
+      }
       await runtime.close();
       clone?.dispose();
     },

@@ -73,7 +73,9 @@ describe('fault: an API process is SIGKILLed while it holds seats and has reserv
         JOIN ticket_history h ON h.ticket_id = t.id AND h.to_status = 'expired' WHERE t.id IN (${sql.join(reservedIds)})`.execute(rig.db.db);
       return rows.rows.length === reservedIds.length ? rows.rows : undefined;
     }, 15_000, 100);
-    const sweptBySurvivor = survivor.output.some((line) => line.includes('"message":"reservations expired"'));
+    // The log line follows the commit the poll above saw; give the pipe a moment to deliver it.
+    const sweptBySurvivor =
+      (await timeUntil(async () => (survivor.output.some((line) => line.includes('"message":"reservations expired"')) ? true : undefined), 5_000, 50)) !== null;
 
     const admitted = await admission;
     const holderAfter = await leaseHolder();

@@ -57,6 +57,26 @@ describe('authentication and roles on an admin route', () => {
     await create(await t.admin()).expect(201);
   });
 
+  it('refuses a token once it expires, although it was accepted before (verified tokens are cached)', async () => {
+    const exp = Math.floor(Date.now() / 1000) + 2;
+    const soon = await token({ sub: 'short-lived', role: 'admin' }, { exp });
+    await create(soon).expect(201);
+    await create(soon).expect(201);
+    await new Promise((resolve) => setTimeout(resolve, exp * 1000 + 50 - Date.now()));
+    const late = await create(soon).expect(401);
+    expect(late.body.detail).toMatch(/expired/);
+  });
+
+  it('refuses a cached token whose signature was altered', async () => {
+    const good = await token({ sub: 'mallory', role: 'user' });
+    await create(good).expect(403);
+    const [header, payload, signature] = good.slice('Bearer '.length).split('.');
+    const flipped = signature!.replace(/^./, (c) => (c === 'A' ? 'B' : 'A'));
+    await create(`Bearer ${header}.${payload}.${flipped}`).expect(401);
+    const elevated = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), role: 'admin' })).toString('base64url');
+    await create(`Bearer ${header}.${elevated}.${signature}`).expect(401);
+  });
+
   it('lets anyone read public routes', async () => {
     await t.http.get('/api/v1/events/active').expect(200);
   });

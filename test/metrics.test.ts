@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { createEvent, createSeatedEvent } from './support/fixtures';
 import { openStream } from './support/sse';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -75,16 +74,12 @@ describe('GET /metrics', () => {
     expect(await counter('onsale_queue_joins_total')).toBe(before.joins + 1);
     expect(await counter('onsale_queue_admissions_total')).toBe(before.admissions + 1);
 
-    const server = t.app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    const stream = await openStream(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/events/${event.id}/stream`);
+    const stream = await openStream(`${await t.listen()}/api/v1/events/${event.id}/stream`);
     await stream.next((e) => e.event === 'availability');
     expect(await counter('onsale_stream_clients')).toBe(1);
     stream.close();
     const deadline = Date.now() + 5_000;
     while ((await counter('onsale_stream_clients')) !== 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(await counter('onsale_stream_clients')).toBe(0);
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
   });
 });

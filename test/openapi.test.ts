@@ -20,7 +20,7 @@ describe('OpenAPI document', () => {
   it('is OpenAPI 3.1 and documents exactly the routes the router serves', () => {
     expect(document.openapi).toBe('3.1.0');
     // Pages (the seat map at /, Swagger UI at /docs) are not API routes.
-    const served = servedRoutes(t.app).filter((r) => !r.includes(' /docs') && r !== 'GET /').sort();
+    const served = servedRoutes(t.app.express).filter((r) => !r.includes(' /docs') && r !== 'GET /').sort();
     const documented = ROUTE_DOCS.map((r) => `${r.method.toUpperCase()} ${r.path}`).sort();
     expect(documented).toEqual(served);
   });

@@ -1,6 +1,4 @@
 import { existsSync, mkdirSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createEvent, seatBodies } from './support/fixtures';
@@ -16,21 +14,16 @@ const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', 
 
 (available ? describe : describe.skip)('seat-map page in Chromium', () => {
   let t: TestApp;
-  let server: Server;
   let base: string;
   let browser: Browser;
 
   beforeAll(async () => {
     t = await startTestApp();
-    server = t.app.listen(0, '127.0.0.1');
-    await new Promise((done) => server.once('listening', done));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    base = await t.listen();
     browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
   });
   afterAll(async () => {
     await browser?.close();
-    server?.closeAllConnections();
-    await new Promise((done) => server?.close(done));
     await t?.close();
   });
 

@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { EventBus } from '../lib/adapter/event-bus';
 import { scratchDatabase } from './support/databases';
 import { createSeatedEvent } from './support/fixtures';
@@ -8,20 +6,15 @@ import { openStream, type SseStream } from './support/sse';
 import { startTestApp, type TestApp } from './support/test-app';
 
 let t: TestApp;
-let server: Server;
 let base: string;
 const streams: SseStream[] = [];
 
 beforeAll(async () => {
   t = await startTestApp({ streamHeartbeatSeconds: 1 });
-  server = t.app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
+  base = `${await t.listen()}/api/v1`;
 });
 afterAll(async () => {
   for (const stream of streams) stream.close();
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
   await t?.close();
 });
 
@@ -108,19 +101,16 @@ describe('GET /events/:id/stream', () => {
     // Its own database when real: another test app's sweeper would otherwise publish the expiry on its bus.
     const scratch = await scratchDatabase();
     const short = await startTestApp({ paymentWindowSeconds: 1, ...(scratch && { databaseUrl: scratch.url }) });
-    const shortServer = short.app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => shortServer.once('listening', resolve));
+    const shortBase = await short.listen();
     try {
       const { event, seats } = await createSeatedEvent(short, 1);
-      const stream = await openStream(`http://127.0.0.1:${(shortServer.address() as AddressInfo).port}/api/v1/events/${event.id}/stream`);
+      const stream = await openStream(`${shortBase}/api/v1/events/${event.id}/stream`);
       streams.push(stream);
       await stream.next((e) => e.event === 'availability');
       await short.http.post('/api/v1/tickets/purchase').set('Authorization', await short.auth('stream-nonpayer')).send({ event_id: event.id, seat_id: seats[0]!.id }).expect(201);
       await stream.next((e) => e.event === 'seat' && e.data.status === 'reserved');
       await stream.next((e) => e.event === 'seat' && e.data.seat_id === seats[0]!.id && e.data.status === 'available', 10_000);
     } finally {
-      shortServer.closeAllConnections();
-      await new Promise((resolve) => shortServer.close(resolve));
       await short.close();
       await scratch?.drop();
     }

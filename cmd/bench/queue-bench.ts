@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { loadConfig, loadDotEnv } from '../../internal/config/config';
 import { HttpApp } from '../../internal/controller/http-app';
+import { createHttpServer } from '../../internal/controller/http-server';
 import { EventService } from '../../internal/service/event.service';
 import { QueueService } from '../../internal/service/queue.service';
 import { WaitingRoom } from '../../lib/adapter/waiting-room';
@@ -87,7 +88,7 @@ async function main(): Promise<void> {
   const room = container.get<WaitingRoom>(WaitingRoom);
   const queue = container.get(QueueService);
   const events = container.get(EventService);
-  const server = container.get(HttpApp).build().listen(0, '127.0.0.1');
+  const server = createHttpServer(container.get(HttpApp).build()).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
 

@@ -39,8 +39,7 @@ async function main(): Promise<void> {
     logger.warn('DATABASE_URL without REDIS_URL: holds and queues live in this process only; run one process');
   }
 
-  const app = runtime.container.get(HttpApp).build();
-  const server: Server = createHttpServer(app);
+  const server: Server = createHttpServer(runtime.container.get(HttpApp).build());
   server.listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;

@@ -36,6 +36,8 @@ export interface Config {
   streamHeartbeatSeconds: number;
   /** Server processes on one port (node:cluster); more than one needs DATABASE_URL and REDIS_URL. */
   workers: number;
+  /** Serve the hottest routes through the lean node:http lane in front of Express (LEAN_LANE=off: Express only). */
+  leanLane: boolean;
 }
 export const Config = Symbol.for('Config');
 
@@ -152,6 +154,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     streamHeartbeatSeconds: integer(env, 'STREAM_HEARTBEAT_SECONDS', 15, 1, 300),
     workers: workers(env),
+    leanLane: oneOf(env, 'LEAN_LANE', ['on', 'off'], 'on') === 'on',
   };
 }
 

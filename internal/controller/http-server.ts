@@ -1,5 +1,4 @@
-import { createServer, type Server } from 'node:http';
-import type { Express } from 'express';
+import { createServer, type RequestListener, type Server } from 'node:http';
 
 /** Request headers larger than this are refused (431) before any of our code runs. */
 export const MAX_HEADER_BYTES = 16 * 1024;
@@ -13,7 +12,7 @@ const PROBLEMS: Record<string, { status: number; title: string; code: string; de
  * The HTTP server every entry point uses. Node answers malformed or oversized requests itself, in plain
  * text; here those answers become problem+json too. Time-outs bound slow or idle clients (slowloris).
  */
-export function createHttpServer(app: Express): Server {
+export function createHttpServer(app: RequestListener): Server {
   const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES, requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 }, app);
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     if (!socket.writable || (error as { code?: string }).code === 'ECONNRESET') {

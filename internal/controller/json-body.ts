@@ -2,10 +2,10 @@ import express, { type RequestHandler } from 'express';
 import { ValidationError } from '../../lib/domain/errors';
 import { jsonDepth, MAX_JSON_DEPTH } from './limits';
 
-/** Default JSON body limit; routes that take bulk payloads pass a larger one explicitly. */
-export const DEFAULT_BODY_LIMIT = '1mb';
+/** Default JSON body limit in bytes; routes that take bulk payloads pass a larger one explicitly. */
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
-function parser(limit: string): RequestHandler {
+function parser(limit: number | string): RequestHandler {
   const parse = express.json({ limit, strict: true });
   return (req, res, next) =>
     parse(req, res, (error?: unknown) => {

@@ -49,25 +49,27 @@ export interface Problem {
   retryAfterSeconds?: number;
 }
 
+/** Status, headers and body of a problem answer, for Express and for the lean lane alike. */
+export function problemResponse(problem: Problem): { status: number; headers: Record<string, string>; body: string } {
+  const headers: Record<string, string> = { 'Content-Type': 'application/problem+json; charset=utf-8' };
+  const retryAfter = problem.retryAfterSeconds === undefined ? undefined : Math.max(0, Math.ceil(problem.retryAfterSeconds));
+  if (retryAfter !== undefined) headers['Retry-After'] = String(retryAfter);
+  if (problem.status === 401) headers['WWW-Authenticate'] = 'Bearer';
+  // Extensions first: a member named like a standard one (status, type) can never replace it.
+  const body = JSON.stringify({
+    ...problem.extensions,
+    type: PROBLEM_BASE + problem.code,
+    title: problem.title,
+    status: problem.status,
+    detail: problem.detail,
+    ...(retryAfter !== undefined && { retry_after_seconds: retryAfter }),
+  });
+  return { status: problem.status, headers, body };
+}
+
 export function sendProblem(res: Response, problem: Problem): void {
-  if (problem.retryAfterSeconds !== undefined) {
-    res.setHeader('Retry-After', String(Math.max(0, Math.ceil(problem.retryAfterSeconds))));
-  }
-  if (problem.status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
-  res
-    .status(problem.status)
-    .type('application/problem+json')
-    .send(
-      // Extensions first: a member named like a standard one (status, type) can never replace it.
-      JSON.stringify({
-        ...problem.extensions,
-        type: PROBLEM_BASE + problem.code,
-        title: problem.title,
-        status: problem.status,
-        detail: problem.detail,
-        ...(problem.retryAfterSeconds !== undefined && { retry_after_seconds: Math.max(0, Math.ceil(problem.retryAfterSeconds)) }),
-      }),
-    );
+  const { status, headers, body } = problemResponse(problem);
+  res.status(status).set(headers).send(body);
 }
 
 export function problemFor(error: unknown): Problem {
@@ -92,20 +94,24 @@ export function problemFor(error: unknown): Problem {
   return { status: 500, code: 'internal-error', title: 'Internal Server Error', detail: 'An unexpected error occurred.' };
 }
 
+/** Server-side failures are logged once with their cause; the client only ever sees the problem. */
+export function logFailure(logger: Logger, problem: Problem, error: unknown, request: { method?: string; path: string }): void {
+  if (problem.status < 500) return;
+  const level = problem.status === 503 ? 'warn' : 'error';
+  const cause = error instanceof Error ? (error.cause ?? error) : error;
+  logger[level]('request failed', {
+    method: request.method,
+    path: request.path,
+    status: problem.status,
+    error: cause instanceof Error ? { name: cause.name, message: cause.message, stack: cause.stack } : String(cause),
+  });
+}
+
 /** Express's final error handler: a problem+json body always; the cause is logged once, never leaked. */
 export function problemHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
     const problem = problemFor(error);
-    if (problem.status >= 500) {
-      const level = problem.status === 503 ? 'warn' : 'error';
-      const cause = error instanceof Error ? (error.cause ?? error) : error;
-      logger[level]('request failed', {
-        method: req.method,
-        path: req.path,
-        status: problem.status,
-        error: cause instanceof Error ? { name: cause.name, message: cause.message, stack: cause.stack } : String(cause),
-      });
-    }
+    logFailure(logger, problem, error, req);
     if (res.headersSent) {
       res.destroy();
       return;

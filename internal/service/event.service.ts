@@ -19,8 +19,15 @@ export interface EventDetail extends EventView {
   counts: SeatCounts;
 }
 
+// How long the hot paths may act on an event as read before: bounds what another process's edit takes
+// to reach them (edits in this process reach them at once).
+export const EVENT_CACHE_MS = 1_000;
+const MAX_CACHED_EVENTS = 1_000;
+
 @injectable()
 export class EventService {
+  private readonly recent = new Map<string, { event: Promise<Event | null>; until: number }>();
+
   constructor(
     @inject(EventRepository) private readonly events: EventRepository,
     @inject(SeatRepository) private readonly seats: SeatRepository,
@@ -40,6 +47,28 @@ export class EventService {
   /** The event or NotFoundError; other services use it to check an event exists. */
   async require(id: string): Promise<Event> {
     const event = await this.events.findById(id);
+    if (!event) throw new NotFoundError('Event', id);
+    return event;
+  }
+
+  /**
+   * The event as read at most EVENT_CACHE_MS ago, for the hot paths (holds, purchases, queue look-ups),
+   * which would otherwise read the same row from Postgres on every request of an on-sale. Concurrent
+   * misses share one read. Reads that show an event to a client use `require`.
+   */
+  async current(id: string): Promise<Event> {
+    const now = Date.now();
+    let entry = this.recent.get(id);
+    if (entry === undefined || entry.until <= now) {
+      if (this.recent.size >= MAX_CACHED_EVENTS) this.recent.delete(this.recent.keys().next().value!);
+      const event = this.events.findById(id);
+      const fresh = { event, until: now + EVENT_CACHE_MS };
+      this.recent.set(id, fresh);
+      // A failed or empty read is not remembered: the next caller asks Postgres again.
+      event.then((found) => found ?? this.forget(id, fresh), () => this.forget(id, fresh));
+      entry = fresh;
+    }
+    const event = await entry.event;
     if (!event) throw new NotFoundError('Event', id);
     return event;
   }
@@ -73,12 +102,20 @@ export class EventService {
       }
     }
     const event: Event = { ...draft, id, createdAt: current.createdAt, updatedAt: this.clock.now() };
+    this.recent.delete(id);
     if (!(await this.events.update(event))) throw new NotFoundError('Event', id);
+    this.recent.delete(id);
     return this.view(event);
   }
 
   async delete(id: string): Promise<void> {
+    this.recent.delete(id);
     if (!(await this.events.delete(id))) throw new NotFoundError('Event', id);
+    this.recent.delete(id);
+  }
+
+  private forget(id: string, entry: { event: Promise<Event | null> }): void {
+    if (this.recent.get(id) === entry) this.recent.delete(id);
   }
 
   private view(event: Event): EventView {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { inject, injectable } from 'inversify';
 import { Clock } from '../../lib/adapter/clock';
 import { HoldStore, type HoldOutcome } from '../../lib/adapter/hold-store';
@@ -13,14 +14,13 @@ import {
   secondsUntil,
   type Hold,
 } from '../../lib/domain/hold';
-import { newId } from '../../lib/domain/id';
 import { canActFor, type Principal } from '../../lib/domain/principal';
-import { SeatRepository } from '../../lib/repository/seat-repository';
 import { TicketRepository } from '../../lib/repository/ticket-repository';
 import { Config } from '../config/config';
 import { AvailabilityPublisher } from './availability-publisher';
 import { EventService } from './event.service';
 import { QueueService } from './queue.service';
+import { SeatCatalog } from './seat-catalog';
 
 export interface HoldRequest {
   eventId: string;
@@ -35,16 +35,16 @@ export interface HoldRequest {
 }
 
 /**
- * Seat holds: the hot path of an on-sale. One read of Postgres (the event, and the seats by id) guards
- * against unknown or sold seats; the HoldStore makes the contended decision atomically. Nothing is written
- * to Postgres here.
+ * Seat holds: the hot path of an on-sale. The event (read at most a second ago) and the seat catalog
+ * (kept current by the EventBus) turn away unknown, reserved and sold seats without a Postgres read; the
+ * HoldStore makes the contended decision atomically. Nothing is written to Postgres here.
  */
 @injectable()
 export class HoldService {
   constructor(
     @inject(HoldStore) private readonly store: HoldStore,
     @inject(EventService) private readonly events: EventService,
-    @inject(SeatRepository) private readonly seats: SeatRepository,
+    @inject(SeatCatalog) private readonly catalog: SeatCatalog,
     @inject(Clock) private readonly clock: Clock,
     @inject(Config) private readonly config: Pick<Config, 'holdTtlSeconds' | 'maxHeldPerUser'>,
     @inject(Metrics) private readonly metrics: Metrics,
@@ -56,10 +56,11 @@ export class HoldService {
   async hold(principal: Principal, request: HoldRequest): Promise<Hold> {
     const ttlSeconds = request.ttlSeconds ?? this.config.holdTtlSeconds;
     assertTtl(ttlSeconds);
-    const event = await this.events.require(request.eventId);
+    const event = await this.events.current(request.eventId);
     this.assertOnSale(event);
     await this.queue.assertAdmitted(principal, event, request.queueSessionId);
-    const base = { holdId: newId(), eventId: event.id, userId: principal.userId, ttlMs: ttlSeconds * 1000, maxPerUser: this.config.maxHeldPerUser };
+    // Hold ids are opaque handles, never paged by: a v4 id from the pooled generator costs least.
+    const base = { holdId: randomUUID(), eventId: event.id, userId: principal.userId, ttlMs: ttlSeconds * 1000, maxPerUser: this.config.maxHeldPerUser };
     if (event.isSeatedEvent) {
       if (request.quantity !== undefined) throw ValidationError.field('quantity', 'a seated event is held by seat_ids, not quantity');
       const seatIds = await this.availableSeats(event.id, request.seatIds);
@@ -127,17 +128,17 @@ export class HoldService {
     }
   }
 
-  /** Distinct seats of the event, all stored as available; one read of Postgres. */
+  /** Distinct seats of the event, all stored as available. */
   private async availableSeats(eventId: string, requested: string[] | undefined): Promise<string[]> {
     if (!requested || requested.length < 1 || requested.length > MAX_SEATS_PER_HOLD) {
       throw ValidationError.field('seat_ids', `a seated event needs 1 to ${MAX_SEATS_PER_HOLD} seat ids`);
     }
     const seatIds = requested.map((id) => id.toLowerCase());
     if (new Set(seatIds).size !== seatIds.length) throw ValidationError.field('seat_ids', 'must not repeat a seat');
-    const found = new Map((await this.seats.findMany(eventId, seatIds)).map((seat) => [seat.id, seat]));
+    const found = await this.catalog.statuses(eventId, seatIds);
     const unknown = seatIds.flatMap((id, i) => (found.has(id) ? [] : [{ field: `seat_ids[${i}]`, message: `${id} is not a seat of this event` }]));
     if (unknown.length > 0) throw new ValidationError(unknown);
-    const gone = seatIds.filter((id) => found.get(id)!.status !== 'available');
+    const gone = seatIds.filter((id) => found.get(id) !== 'available');
     if (gone.length > 0) {
       throw new ConflictError('seats-unavailable', 'Some of the seats are already reserved or sold.', { extensions: { conflicting_seat_ids: gone } });
     }

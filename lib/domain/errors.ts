@@ -29,7 +29,12 @@ export abstract class DomainError extends Error {
     message: string,
     options: { extensions?: Record<string, unknown>; retryAfterSeconds?: number; cause?: unknown } = {},
   ) {
+    // A domain error is an expected answer (most answers of a flash sale are 409s) and is never logged with
+    // its stack, so none is captured: that is most of what constructing an Error costs.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message, { cause: options.cause });
+    Error.stackTraceLimit = stackTraceLimit;
     this.name = new.target.name;
     this.extensions = options.extensions ?? {};
     this.retryAfterSeconds = options.retryAfterSeconds;

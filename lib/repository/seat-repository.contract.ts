@@ -54,6 +54,17 @@ export function seatRepositoryContract(
     expect(found.map((s) => s.id).sort()).toEqual([a!.id, b!.id].sort());
   });
 
+  it('lists the stored status of every seat of one event', async () => {
+    const eventId = await eventWithSeats(3);
+    const otherId = await eventWithSeats(1);
+    const ids = (await seats.list(eventId, { limit: 10, cursor: null })).items.map((s) => s.id);
+    const statuses = await seats.statuses(eventId);
+    expect([...statuses.keys()].sort()).toEqual([...ids].sort());
+    expect(new Set(statuses.values())).toEqual(new Set(['available']));
+    expect((await seats.statuses(otherId)).size).toBe(1);
+    expect((await seats.statuses(newId())).size).toBe(0);
+  });
+
   it('counts seats by stored status', async () => {
     const eventId = await eventWithSeats(3);
     expect(await seats.countByStatus(eventId)).toEqual({ available: 3, reserved: 0, sold: 0 });

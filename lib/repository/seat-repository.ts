@@ -14,6 +14,8 @@ export interface SeatRepository {
   findById(eventId: string, seatId: string): Promise<Seat | null>;
   /** The seats of `eventId` among `seatIds`; unknown ids and other events' seats are left out. */
   findMany(eventId: string, seatIds: readonly string[]): Promise<Seat[]>;
+  /** Every seat of `eventId` with its stored status: what a seat catalog caches for the hold path. */
+  statuses(eventId: string): Promise<Map<string, StoredSeatStatus>>;
   countByStatus(eventId: string): Promise<Record<StoredSeatStatus, number>>;
 }
 export const SeatRepository = Symbol.for('SeatRepository');

@@ -2,6 +2,7 @@ import { errors as joseErrors, jwtVerify } from 'jose';
 import { UnauthenticatedError } from '../../lib/domain/errors';
 import { ROLES, type Principal, type Role } from '../../lib/domain/principal';
 import type { TokenVerifier } from '../../lib/adapter/token-verifier';
+import { VerifiedTokens } from './verified-tokens';
 
 const MAX_SUB_LENGTH = 128;
 
@@ -9,12 +10,15 @@ const MAX_SUB_LENGTH = 128;
 export class JoseTokenVerifier implements TokenVerifier {
   // Encoded once: re-deriving the key per request is measurable on the hot path.
   private readonly key: Uint8Array;
+  private readonly verified = new VerifiedTokens();
 
   constructor(secret: string) {
     this.key = new TextEncoder().encode(secret);
   }
 
   async verify(token: string): Promise<Principal> {
+    const cached = this.verified.get(token, Date.now());
+    if (cached) return cached;
     let payload;
     try {
       ({ payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'], requiredClaims: ['exp', 'sub'] }));
@@ -28,6 +32,9 @@ export class JoseTokenVerifier implements TokenVerifier {
       throw new UnauthenticatedError('The token has no valid sub claim.');
     }
     if (!ROLES.includes(role as Role)) throw new UnauthenticatedError('The token has no valid role claim.');
-    return { userId: sub, role: role as Role };
+    const principal: Principal = { userId: sub, role: role as Role };
+    // requiredClaims made jose check that `exp` is a number in the future.
+    this.verified.add(token, principal, (payload.exp as number) * 1000);
+    return principal;
   }
 }

@@ -86,6 +86,13 @@ export class PostgresSeatRepository implements SeatRepository {
     );
   }
 
+  statuses(eventId: string): Promise<Map<string, StoredSeatStatus>> {
+    return guarded(async () => {
+      const rows = await this.db.selectFrom('seats').select(['id', 'status']).where('eventId', '=', eventId).execute();
+      return new Map(rows.map((row) => [row.id, row.status]));
+    });
+  }
+
   countByStatus(eventId: string): Promise<Record<StoredSeatStatus, number>> {
     return guarded(async () => {
       const rows = await this.db

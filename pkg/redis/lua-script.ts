@@ -38,25 +38,65 @@ function isUnavailable(error: unknown): boolean {
  */
 export const REDIS_DEADLINE_MS = 800;
 
+interface InFlight {
+  until: number;
+  deadlineMs: number;
+  reject(error: unknown): void;
+}
+
+// One coarse timer for every call in flight instead of a timer per call: the hot path calls Redis tens of
+// thousands of times a second, and a deadline that fires up to a tick late is still a deadline.
+const DEADLINE_TICK_MS = 50;
+const inFlight = new Set<InFlight>();
+let ticker: NodeJS.Timeout | null = null;
+
+function watchDeadlines(): void {
+  if (ticker) return;
+  ticker = setInterval(() => {
+    const now = Date.now();
+    for (const call of inFlight) {
+      if (call.until > now) continue;
+      inFlight.delete(call);
+      call.reject(new DependencyUnavailableError('cache', new Error(`no answer from Redis in ${call.deadlineMs} ms`)));
+    }
+    if (inFlight.size === 0) {
+      clearInterval(ticker!);
+      ticker = null;
+    }
+  }, DEADLINE_TICK_MS);
+  ticker.unref();
+}
+
+function unavailableOr(error: unknown): unknown {
+  if (error instanceof DependencyUnavailableError) return error;
+  return isUnavailable(error) ? new DependencyUnavailableError('cache', error) : error;
+}
+
 /**
  * Runs Redis work, turning "Redis is down, busy or stalled" into DependencyUnavailableError (503,
  * retryable). Work that missed the deadline may still complete in Redis later (a hold then lapses by its
  * TTL); it never completes twice.
  */
-export async function guardRedis<T>(work: () => Promise<T>, deadlineMs = REDIS_DEADLINE_MS): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DependencyUnavailableError('cache', new Error(`no answer from Redis in ${deadlineMs} ms`))), deadlineMs);
+export function guardRedis<T>(work: () => Promise<T>, deadlineMs = REDIS_DEADLINE_MS): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const call: InFlight = { until: Date.now() + deadlineMs, deadlineMs, reject };
+    inFlight.add(call);
+    watchDeadlines();
+    const settle = (outcome: () => void) => {
+      // After the deadline fired, the late outcome has nobody to tell.
+      if (inFlight.delete(call)) outcome();
+    };
+    let started: Promise<T>;
+    try {
+      started = work();
+    } catch (error) {
+      started = Promise.reject(error);
+    }
+    started.then(
+      (value) => settle(() => resolve(value)),
+      (error: unknown) => settle(() => reject(unavailableOr(error))),
+    );
   });
-  try {
-    return await Promise.race([work(), deadline]);
-  } catch (error) {
-    if (error instanceof DependencyUnavailableError) throw error;
-    if (isUnavailable(error)) throw new DependencyUnavailableError('cache', error);
-    throw error;
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** A Lua script run by SHA, so each call sends 40 bytes instead of the source. */

@@ -1,19 +1,20 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import type { Express } from 'express';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import supertest from 'supertest';
 import { buildRuntime, type Runtime } from '../../cmd/server/container';
 import { DEVELOPMENT_JWT_SECRET, type Config } from '../../internal/config/config';
-import { HttpApp } from '../../internal/controller/http-app';
+import { HttpApp, type HttpHandler } from '../../internal/controller/http-app';
+import { createHttpServer } from '../../internal/controller/http-server';
 import type { Role } from '../../lib/domain/principal';
 import { signToken } from '../../pkg/jwt/sign-token';
 import { clonePGliteTemplate } from './databases';
 import { databaseUrl, redisUrl } from './services';
 
 export interface TestApp {
-  app: Express;
+  /** The lean lane in front of Express, as the server runs it (`app.express` is Express alone). */
+  app: HttpHandler;
   http: ReturnType<typeof supertest>;
   runtime: Runtime;
   /** A bearer header value for `userId` with `role`. */
@@ -23,6 +24,12 @@ export interface TestApp {
   listen(): Promise<string>;
   close(): Promise<void>;
 }
+
+/** The two ways into the hot routes; suites of those routes run once per way. */
+export const BOTH_PATHS: ReadonlyArray<[string, Partial<Config>]> = [
+  ['lean lane', { leanLane: true }],
+  ['Express only', { leanLane: false }],
+];
 
 /**
  * The real application over real storage: Postgres and Redis when the environment names them,
@@ -52,6 +59,7 @@ export async function startTestApp(overrides: Partial<Config> = {}, options: { j
     rateLimit: { windowSeconds: 10, perUser: 0, perIp: 0 },
     streamHeartbeatSeconds: 15,
     workers: 1,
+    leanLane: true,
     ...overrides,
   };
   const runtime = await buildRuntime(config);
@@ -67,7 +75,7 @@ export async function startTestApp(overrides: Partial<Config> = {}, options: { j
     auth,
     admin: () => auth(`admin-${randomUUID()}`, 'admin'),
     listen: async () => {
-      server ??= app.listen(0, '127.0.0.1');
+      server ??= createHttpServer(app).listen(0, '127.0.0.1');
       if (!server.listening) await new Promise((resolve) => server!.once('listening', resolve));
       return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     },

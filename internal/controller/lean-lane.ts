@@ -1,0 +1,133 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '../../lib/adapter/logger';
+import type { RateLimiter } from '../../lib/adapter/rate-limiter';
+import { ValidationError } from '../../lib/domain/errors';
+import { requestContext } from '../../lib/observability/request-context';
+import type { Auth } from './auth';
+import type { LeanRoute } from './controller';
+import { DEFAULT_BODY_LIMIT } from './json-body';
+import { jsonDepth, MAX_JSON_DEPTH } from './limits';
+import { logFailure, problemFor, problemResponse } from './problem';
+import { enforceRateLimit } from './rate-limit';
+import type { observeRequest } from './request-context.middleware';
+
+// What express.json() accepts without a detour through decompression or charset conversion.
+const PLAIN_JSON = /^application\/json\s*(?:;\s*charset="?utf-8"?\s*)?$/i;
+// body-parser's strict mode: a JSON text must start with an object or an array.
+const STRICT_START = /^[\x20\x09\x0a\x0d]*[{[]/;
+
+export interface LeanLaneParts {
+  auth: Auth;
+  rateLimiter: RateLimiter;
+  logger: Logger;
+  observe: ReturnType<typeof observeRequest>;
+  /** The client address as Express's `req.ip` computes it (TRUST_PROXY honoured). */
+  clientAddress(req: IncomingMessage): string;
+  /** Headers every response carries (helmet's), recorded from the same middleware Express runs. */
+  headers: ReadonlyArray<readonly [string, string]>;
+  /** With CORS configured, cross-origin requests go to Express, which answers them with the CORS headers. */
+  corsEnabled: boolean;
+}
+
+/**
+ * A lean way in, in front of Express, for the few routes an on-sale hammers (issue 7; the decision and
+ * its numbers are in docs/architecture.md). It serves only the plain case, an exact-path JSON POST with a
+ * Content-Length, and hands anything else to Express untouched. It runs the same steps in the same order
+ * as Express: request id, access log and metrics, helmet's headers, the per-address limit, the auth guard
+ * (with the per-user limit), the body parsed as express.json() does with the depth limit, the route's own
+ * handler, and problem+json from the one error mapping. Nothing here decides what a request means.
+ */
+export class LeanLane {
+  private readonly routes: Map<string, LeanRoute>;
+
+  constructor(
+    routes: LeanRoute[],
+    private readonly parts: LeanLaneParts,
+  ) {
+    this.routes = new Map(routes.map((route) => [route.path, route]));
+  }
+
+  /** Serves the request and returns true, or returns false without touching it. */
+  serve(req: IncomingMessage, res: ServerResponse): boolean {
+    if (req.method !== 'POST') return false;
+    const route = this.routes.get(req.url!);
+    if (route === undefined || !this.plain(req)) return false;
+    void this.run(route, req, res);
+    return true;
+  }
+
+  private plain(req: IncomingMessage): boolean {
+    const { headers } = req;
+    if (this.parts.corsEnabled && headers.origin !== undefined) return false;
+    if (headers['transfer-encoding'] !== undefined) return false;
+    if (headers['content-encoding'] !== undefined && headers['content-encoding'].toLowerCase() !== 'identity') return false;
+    const type = headers['content-type'];
+    if (type === undefined || !PLAIN_JSON.test(type)) return false;
+    const length = Number(headers['content-length']);
+    return Number.isInteger(length) && length <= DEFAULT_BODY_LIMIT;
+  }
+
+  private async run(route: LeanRoute, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    for (const [name, value] of this.parts.headers) res.setHeader(name, value);
+    const requestId = this.parts.observe(req, res, () => route.path);
+    await requestContext.run({ requestId }, async () => {
+      try {
+        await enforceRateLimit(this.parts.rateLimiter, 'ip', this.parts.clientAddress(req));
+        const principal = (await this.parts.auth.authenticate(req.headers.authorization, 'POST', route.auth))!;
+        const body = parseJson(await readBody(req));
+        const answer = await route.handle({ principal, body, header: (name) => headerValue(req, name) });
+        const text = JSON.stringify(answer.json);
+        res.statusCode = answer.status;
+        if (answer.headers) for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
+        res.setHeader('Content-Type', 'application/json; charset=utf-8');
+        res.setHeader('Content-Length', Buffer.byteLength(text));
+        res.end(text);
+      } catch (error) {
+        const problem = problemFor(error);
+        logFailure(this.parts.logger, problem, error, { method: req.method, path: route.path });
+        if (res.headersSent) {
+          res.destroy();
+          return;
+        }
+        const { status, headers, body } = problemResponse(problem);
+        res.statusCode = status;
+        for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+        res.setHeader('Content-Length', Buffer.byteLength(body));
+        res.end(body);
+      }
+    });
+  }
+}
+
+function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name.toLowerCase()];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** The body as sent; an interrupted upload is the client error body-parser reports as `request.aborted`. */
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    req.once('close', () => {
+      if (!req.complete) reject(Object.assign(new Error('request aborted'), { type: 'request.aborted', status: 400, expose: true }));
+    });
+  });
+}
+
+/** JSON as express.json({ strict: true }) reads it (empty body: {}; BOM dropped), then the depth limit. */
+function parseJson(buffer: Buffer): unknown {
+  let text = buffer.toString('utf8');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (text.length === 0) return {};
+  let body: unknown;
+  try {
+    if (!STRICT_START.test(text)) throw new SyntaxError('not an object or array');
+    body = JSON.parse(text);
+  } catch (cause) {
+    throw Object.assign(new SyntaxError('malformed JSON', { cause }), { type: 'entity.parse.failed', status: 400, expose: true });
+  }
+  if (jsonDepth(body) > MAX_JSON_DEPTH) throw ValidationError.field('body', `must not nest deeper than ${MAX_JSON_DEPTH} levels`);
+  return body;
+}

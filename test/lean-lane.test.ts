@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { gzipSync } from 'node:zlib';
+import supertest from 'supertest';
+import { createEvent, createSeatedEvent } from './support/fixtures';
+import { startTestApp, type TestApp } from './support/test-app';
+
+// The suites of the lane's routes run through both ways in (test/holds*.test.ts); this file checks what
+// only the lane can get wrong: which requests it takes, and that it answers them exactly as Express does.
+let t: TestApp;
+let auth: string;
+let taken: boolean[];
+let viaHandler: ReturnType<typeof supertest>;
+let viaExpress: ReturnType<typeof supertest>;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  auth = await t.auth(`lane-${randomUUID()}`);
+  // The server's own handler, recording whether the lane took each request.
+  const recording = (req: IncomingMessage, res: ServerResponse) => {
+    const took = t.app.lane!.serve(req, res);
+    taken.push(took);
+    if (!took) t.app.express(req, res);
+  };
+  viaHandler = supertest(recording);
+  viaExpress = supertest(t.app.express);
+});
+beforeEach(() => {
+  taken = [];
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+const SKIPPED_HEADERS = new Set(['date', 'x-request-id', 'connection', 'keep-alive', 'content-length']);
+function headerNames(res: supertest.Response): string[] {
+  return Object.keys(res.headers).filter((name) => !SKIPPED_HEADERS.has(name)).sort();
+}
+
+describe('the lean lane', () => {
+  it('takes plain JSON POSTs to /api/v1/holds and leaves everything else to Express', async () => {
+    const { event, seats } = await createSeatedEvent(t, 8);
+    const body = (i: number) => ({ event_id: event.id, seat_ids: [seats[i]!.id] });
+    taken = [];
+    await viaHandler.post('/api/v1/holds').set('Authorization', auth).send(body(0)).expect(201);
+    await viaHandler.post('/api/v1/holds').set('Authorization', auth).set('Content-Type', 'application/json; charset=utf-8').send(JSON.stringify(body(1))).expect(201);
+    expect(taken).toEqual([true, true]);
+
+    taken = [];
+    await viaHandler.post('/api/v1/holds?x=1').set('Authorization', auth).send(body(2)).expect(201);
+    await viaHandler.post('/api/v1/holds/').set('Authorization', auth).send(body(3)).expect(201);
+    const zipped = gzipSync(JSON.stringify(body(4)));
+    await viaHandler.post('/api/v1/holds').set('Authorization', auth).set('Content-Type', 'application/json').set('Content-Encoding', 'gzip').serialize(() => zipped as never).send({}).expect(201);
+    await viaHandler.post('/api/v1/holds').set('Authorization', auth).set('Content-Type', 'application/vnd.api+json').send(JSON.stringify(body(5))).expect(400);
+    await viaHandler.post('/api/v1/holds').set('Authorization', auth).set('Content-Type', 'application/json; charset=latin1').send(JSON.stringify(body(5))).expect(415);
+    const hold = await viaHandler.post('/api/v1/holds').set('Authorization', auth).set('Content-Type', 'text/plain').send('{}').expect(400);
+    await viaHandler.get(`/api/v1/holds/${randomUUID()}`).set('Authorization', auth).expect(404);
+    await viaHandler.put('/api/v1/holds').set('Authorization', auth).send(body(6)).expect(404);
+    expect(hold.body.type).toBe('/problems/validation-error');
+    expect(taken).toEqual([false, false, false, false, false, false, false, false]);
+  });
+
+  it('answers every outcome exactly as Express does: status, body and headers', async () => {
+    const { event, seats } = await createSeatedEvent(t, 4);
+    const standing = await createEvent(t, { is_seated_event: false, total_tickets: 1 });
+    const post = (client: ReturnType<typeof supertest>, body: unknown, authorization: string | null = auth) => {
+      const req = client.post('/api/v1/holds').set('Content-Type', 'application/json');
+      if (authorization) req.set('Authorization', authorization);
+      return req.send(typeof body === 'string' ? body : JSON.stringify(body));
+    };
+
+    const laneHold = await post(viaHandler, { event_id: event.id, seat_ids: [seats[0]!.id] }).expect(201);
+    const expressHold = await post(viaExpress, { event_id: event.id, seat_ids: [seats[1]!.id] }).expect(201);
+    expect(headerNames(laneHold)).toEqual(headerNames(expressHold));
+    expect(laneHold.headers['content-type']).toBe(expressHold.headers['content-type']);
+    expect(laneHold.headers.location).toBe(`/api/v1/holds/${laneHold.body.id}`);
+    expect(Object.keys(laneHold.body).sort()).toEqual(Object.keys(expressHold.body).sort());
+    expect(laneHold.body).toMatchObject({ event_id: event.id, seat_ids: [seats[0]!.id], quantity: 1 });
+
+    const deep = JSON.stringify({ event_id: event.id, seat_ids: [seats[2]!.id], x: JSON.parse('['.repeat(40) + ']'.repeat(40)) });
+    const outcomes: Array<[string, unknown, string | null, number]> = [
+      ['taken seat', { event_id: event.id, seat_ids: [seats[1]!.id] }, auth, 409],
+      ['standing, too many', { event_id: standing.id, quantity: 2 }, auth, 409],
+      ['unknown event', { event_id: '0190f0c6-0000-7000-8000-000000000001', quantity: 1 }, auth, 404],
+      ['unknown seat', { event_id: event.id, seat_ids: ['0190f0c6-0000-7000-8000-000000000002'] }, auth, 400],
+      ['bad field', { event_id: event.id, seat_ids: 'A1', surprise: 1 }, auth, 400],
+      ['malformed JSON', '{"event_id": ', auth, 400],
+      ['a JSON string', '"hello"', auth, 400],
+      ['empty body', '', auth, 400],
+      ['too deep', deep, auth, 400],
+      ['no token', { event_id: event.id, seat_ids: [seats[3]!.id] }, null, 401],
+      ['bad token', { event_id: event.id, seat_ids: [seats[3]!.id] }, 'Bearer abc.def.ghi', 401],
+    ];
+    for (const [name, body, authorization, status] of outcomes) {
+      taken = [];
+      const lane = await post(viaHandler, body, authorization);
+      const express = await post(viaExpress, body, authorization);
+      expect(taken).toEqual([true]);
+      const seen = (res: supertest.Response) => ({ name, status: res.status, body: res.body, type: res.headers['content-type'], retry: res.headers['retry-after'], auth: res.headers['www-authenticate'], headers: headerNames(res) });
+      expect(seen(lane)).toEqual({ ...seen(express), name });
+      expect(lane.status).toBe(status);
+    }
+  });
+
+  it('leaves a body over the default limit to Express, which refuses it with 413', async () => {
+    const big = JSON.stringify({ event_id: randomUUID(), padding: 'x'.repeat(1024 * 1024) });
+    const res = await viaHandler.post('/api/v1/holds').set('Authorization', auth).set('Content-Type', 'application/json').send(big).expect(413);
+    expect(res.body.type).toBe('/problems/payload-too-large');
+    expect(taken).toEqual([false]);
+  });
+
+  it('sends cross-origin requests to Express when CORS is configured, so they get the CORS headers', async () => {
+    const withCors = await startTestApp({ corsOrigins: ['https://shop.example'] });
+    try {
+      const { event, seats } = await createSeatedEvent(withCors, 1);
+      const res = await withCors.http
+        .post('/api/v1/holds')
+        .set('Origin', 'https://shop.example')
+        .set('Authorization', await withCors.auth('cors-buyer'))
+        .send({ event_id: event.id, seat_ids: [seats[0]!.id] })
+        .expect(201);
+      expect(res.headers['access-control-allow-origin']).toBe('https://shop.example');
+      expect(res.headers['access-control-expose-headers']).toContain('Location');
+    } finally {
+      await withCors.close();
+    }
+  });
+});

@@ -1,6 +1,10 @@
 import winston from 'winston';
 import type { LogFields, Logger } from '../../lib/adapter/logger';
 import { requestContext } from '../../lib/observability/request-context';
+import { BatchedStdout } from './batched-stdout';
+
+// One per process: every logger of the process writes through it, in order.
+let stdout: BatchedStdout | undefined;
 
 /** JSON lines on stdout; every line made while serving a request carries its `request_id`. */
 export class WinstonLogger implements Logger {
@@ -11,7 +15,7 @@ export class WinstonLogger implements Logger {
       level: level === 'silent' ? 'error' : level,
       silent: level === 'silent',
       format: winston.format.combine(winston.format.timestamp(), winston.format.json()),
-      transports: [new winston.transports.Console()],
+      transports: [new winston.transports.Stream({ stream: (stdout ??= new BatchedStdout()) })],
     });
   }
 

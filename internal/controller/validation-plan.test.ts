@@ -13,7 +13,7 @@ import { ValidationPlan } from './validation-plan';
 const FLAT = { HoldBodyDto, ExtendHoldDto, PurchaseDto, TicketStatusDto, JoinQueueDto, ProcessQueueDto, RefreshSessionDto, SeatInputDto, QueueSettingsDto };
 const OPTIONS = { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true };
 
-const acceptedByClassValidator = (dto: new () => object, body: object) => validateSync(plainToInstance(dto, body), OPTIONS).length === 0;
+const acceptedByClassValidator = (dto: new () => object, body: object) => validateSync(plainToInstance(dto, body) as object, OPTIONS).length === 0;
 
 // Values near every constraint in use: ids of several versions and shapes, integers around the bounds,
 // fractions, strings with NUL, statuses, containers, null.
@@ -49,7 +49,7 @@ describe('ValidationPlan', () => {
     expect(ValidationPlan.of(EventBodyDto)).toBeNull();
   });
 
-  it.each(Object.entries(FLAT))('confirms a %s body only when class-validator accepts it, as the same instance', (_name, dto) => {
+  it.each(Object.entries(FLAT) as Array<[string, new () => object]>)('confirms a %s body only when class-validator accepts it, as the same instance', (_name, dto) => {
     const plan = ValidationPlan.of(dto)!;
     let confirmations = 0;
     fc.assert(
@@ -59,7 +59,7 @@ describe('ValidationPlan', () => {
         confirmations++;
         expect(acceptedByClassValidator(dto, body)).toBe(true);
         expect(confirmed).toBeInstanceOf(dto);
-        expect({ ...confirmed }).toEqual({ ...plainToInstance(dto, body) });
+        expect({ ...confirmed }).toEqual({ ...(plainToInstance(dto as new () => object, body) as object) });
       }),
       { numRuns: 3_000, seed: 7 },
     );

@@ -9,7 +9,7 @@ describe('BatchedStdout', () => {
     const out = new PassThrough();
     const writes: string[] = [];
     out.on('data', (chunk: Buffer) => writes.push(chunk.toString()));
-    const stream = new BatchedStdout(out);
+    const stream = new BatchedStdout({ write: (text: string) => out.write(text) });
     stream.write('a\n');
     stream.write('b\n');
     stream.write('c\n');
@@ -20,7 +20,6 @@ describe('BatchedStdout', () => {
     await new Promise((resolve) => setImmediate(resolve));
     await new Promise((resolve) => setImmediate(resolve));
     expect(writes).toEqual(['a\nb\nc\n', 'd\n']);
-    stream.end();
   });
 
   it('loses nothing when the process exits in the same turn as it logged', () => {

@@ -1,4 +1,7 @@
-import { Writable } from 'node:stream';
+import Transport from 'winston-transport';
+
+// winston's key for the formatted line (triple-beam's MESSAGE).
+const MESSAGE = Symbol.for('message');
 
 /**
  * stdout for log lines, written once per event-loop turn instead of once per line. Writes to a file or a
@@ -7,29 +10,19 @@ import { Writable } from 'node:stream';
  * exits is written by the 'exit' handler, so a clean or crashing exit loses nothing (SIGKILL can lose one
  * turn's lines).
  */
-export class BatchedStdout extends Writable {
+export class BatchedStdout {
   private pending: string[] = [];
   private scheduled = false;
-  private readonly flushOnExit = () => this.flush();
 
-  constructor(private readonly out: NodeJS.WritableStream = process.stdout) {
-    super({ decodeStrings: false, objectMode: false });
-    process.on('exit', this.flushOnExit);
+  constructor(private readonly out: { write(text: string): unknown } = process.stdout) {
+    process.on('exit', () => this.flush());
   }
 
-  override _write(chunk: string | Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
-    this.pending.push(typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.flush());
-    }
-    done();
-  }
-
-  override _final(done: (error?: Error | null) => void): void {
-    this.flush();
-    process.off('exit', this.flushOnExit);
-    done();
+  write(line: string): void {
+    this.pending.push(line);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.flush());
   }
 
   flush(): void {
@@ -38,5 +31,17 @@ export class BatchedStdout extends Writable {
     const text = this.pending.join('');
     this.pending = [];
     this.out.write(text);
+  }
+}
+
+/** A winston transport (winston's documented way: extend winston-transport) onto BatchedStdout. */
+export class BatchedStdoutTransport extends Transport {
+  constructor(private readonly out: BatchedStdout) {
+    super();
+  }
+
+  override log(info: Record<symbol, unknown>, next: () => void): void {
+    this.out.write(`${String(info[MESSAGE])}\n`);
+    next();
   }
 }

@@ -1,7 +1,7 @@
 import winston from 'winston';
 import type { LogFields, Logger } from '../../lib/adapter/logger';
 import { requestContext } from '../../lib/observability/request-context';
-import { BatchedStdout } from './batched-stdout';
+import { BatchedStdout, BatchedStdoutTransport } from './batched-stdout';
 
 // One per process: every logger of the process writes through it, in order.
 let stdout: BatchedStdout | undefined;
@@ -15,7 +15,7 @@ export class WinstonLogger implements Logger {
       level: level === 'silent' ? 'error' : level,
       silent: level === 'silent',
       format: winston.format.combine(winston.format.timestamp(), winston.format.json()),
-      transports: [new winston.transports.Stream({ stream: (stdout ??= new BatchedStdout()) })],
+      transports: [new BatchedStdoutTransport((stdout ??= new BatchedStdout()))],
     });
   }
 

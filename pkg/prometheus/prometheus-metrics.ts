@@ -26,6 +26,8 @@ export class PrometheusMetrics implements Metrics {
   });
   private readonly joins = new Counter({ name: 'onsale_queue_joins_total', help: 'Buyers who joined a waiting room.', registers: [this.registry] });
   private readonly admissions = new Counter({ name: 'onsale_queue_admissions_total', help: 'Buyers admitted from a waiting room.', registers: [this.registry] });
+  // Label sets are few (route patterns x statuses); resolving each once spares a label hash per request.
+  private readonly httpSeries = new Map<string, { observe(value: number): void }>();
   private readonly streams = new Gauge({ name: 'onsale_stream_clients', help: 'Connected live-stream clients in this process.', registers: [this.registry] });
 
   constructor() {
@@ -33,7 +35,10 @@ export class PrometheusMetrics implements Metrics {
   }
 
   httpRequest(method: string, route: string, status: number, seconds: number): void {
-    this.http.observe({ method, route, status: String(status) }, seconds);
+    const key = `${method} ${status} ${route}`;
+    let series = this.httpSeries.get(key);
+    if (series === undefined) this.httpSeries.set(key, (series = this.http.labels({ method, route, status: String(status) })));
+    series.observe(seconds);
   }
   hold(outcome: HoldMetric, count = 1): void {
     this.holds.inc({ result: outcome }, count);

@@ -72,6 +72,21 @@ describe.each(testDatabases())('tickets on $name', (database) => {
       expect(await codeOf(sql`DELETE FROM ticket_history WHERE ticket_id = ${ticketId}`.execute(handle.db))).toBe('23001:undefined');
     });
 
+    it('a transition whose seat is not where its ticket says commits nothing', async () => {
+      const event = anEvent();
+      await new PostgresEventRepository(handle.db).create(event);
+      await new PostgresSeatRepository(handle.db).addMany(event.id, [{ section: 'A', row: '1', number: '1', priceCents: 0, category: null }]);
+      const seatId = (await handle.db.selectFrom('seats').select('id').where('eventId', '=', event.id).executeTakeFirstOrThrow()).id;
+      const repository = new PostgresTicketRepository(handle.db);
+      const now = new Date();
+      const [ticket] = await repository.reserve({ eventId: event.id, userId: 'u', seatIds: [seatId], quantity: 1, holdId: null, now, reservedUntil: new Date(now.getTime() + 600_000) });
+      // Corrupted by hand: the seat claims to be free while its ticket is reserved.
+      await sql`UPDATE seats SET status = 'available' WHERE id = ${seatId}`.execute(handle.db);
+      await expect(repository.tryTransition({ ticketId: ticket!.id, to: 'sold', actor: 'u', reason: 'pay', now }, 'u')).rejects.toMatchObject({ code: 'XX000' });
+      expect(await repository.findById(ticket!.id)).toEqual(ticket);
+      expect(await repository.history(ticket!.id)).toHaveLength(1);
+    });
+
     // PGlite is one connection: a second transaction there would wait for the first, not race it.
     (database.name === 'postgres' ? it : it.skip)('only one sweeper at a time: a second one backs off while the lock is held', async () => {
       const repository = new PostgresTicketRepository(handle.db);

@@ -61,8 +61,9 @@ export class PurchaseService {
       if (request.fencingToken !== null && request.fencingToken !== hold.fencingToken) {
         throw holdExpired('The fencing token is not the live hold\'s: the hold expired and was taken again.');
       }
-      // The gate applies at purchase too: a session may have expired since the hold was taken.
-      await this.queue.assertAdmitted(principal, await this.events.require(hold.eventId), request.queueSessionId);
+      // The gate applies at purchase too: a session may have expired since the hold was taken. The event as
+      // holds see it (at most a second old): Postgres checks the purchase itself against the stored rows.
+      await this.queue.assertAdmitted(principal, await this.events.current(hold.eventId), request.queueSessionId);
       return this.buy(hold);
     }
     const hold = await this.holds.hold(principal, {

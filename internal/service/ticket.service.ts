@@ -54,9 +54,15 @@ export class TicketService {
   }
 
   private async move(principal: Principal, id: string, to: TicketStatus, reason: string): Promise<Ticket> {
-    await this.owned(principal, id);
-    const moved = await this.tickets.transition({ ticketId: id, to, actor: principal.userId, reason, now: this.clock.now() });
-    if (!moved) throw new NotFoundError('Ticket', id);
+    const request = { ticketId: id, to, actor: principal.userId, reason, now: this.clock.now() };
+    // One statement when the move simply applies; anything else (unknown, someone else's, due, illegal)
+    // changed nothing there and takes the step-by-step path, which says why.
+    let moved = await this.tickets.tryTransition(request, isAdmin(principal) ? null : principal.userId);
+    if (!moved) {
+      await this.owned(principal, id);
+      moved = await this.tickets.transition({ ...request, now: this.clock.now() });
+      if (!moved) throw new NotFoundError('Ticket', id);
+    }
     this.metrics.ticket(to);
     this.availability.ticketsChanged([moved]);
     return moved;

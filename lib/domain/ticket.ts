@@ -65,6 +65,11 @@ export function canTransition(from: TicketStatus, to: TicketStatus): boolean {
   return TRANSITIONS[from].includes(to);
 }
 
+/** Every status a ticket may move to `to` from. */
+export function sourcesOf(to: TicketStatus): TicketStatus[] {
+  return TICKET_STATUSES.filter((from) => canTransition(from, to));
+}
+
 /** A reservation whose payment window has passed: it must be treated as expired whoever looks at it. */
 export function isDue(ticket: Pick<Ticket, 'status' | 'reservedUntil'>, now: Date): boolean {
   return ticket.status === 'reserved' && ticket.reservedUntil.getTime() <= now.getTime();

@@ -70,6 +70,28 @@ export function idempotencyStoreContract(open: () => Promise<{ store: Idempotenc
     expect(outcomes.filter((o) => o.outcome === 'in_flight')).toHaveLength(19);
   });
 
+  it('records many concurrent responses each under its own key, byte for byte', async () => {
+    const now = new Date();
+    const bodies = ['', '{"a":"b,\\"c\\"}', '{}[](),"\'\\', 'ünïcødé ✓ 𝄞', '{"tickets":[{"id":"x","seat_id":null}]}', 'NULL', '{"x":"{1,2}"}'];
+    const keys = bodies.map(() => ref());
+    await Promise.all(keys.map((key) => store.begin(key, 'h', now, options)));
+    await Promise.all(keys.map((key, i) => store.complete(key, { status: 200 + i, contentType: `type/${i}`, body: bodies[i]! })));
+    for (const [i, key] of keys.entries()) {
+      expect(await store.begin(key, 'h', now, options)).toEqual({ outcome: 'replay', response: { status: 200 + i, contentType: `type/${i}`, body: bodies[i] } });
+    }
+  });
+
+  it('a response the store refuses fails alone; the ones recorded with it are kept', async () => {
+    const now = new Date();
+    const [good, bad] = [ref(), ref()];
+    await store.begin(good, 'h', now, options);
+    await store.begin(bad, 'h', now, options);
+    // PostgreSQL text cannot hold U+0000.
+    const results = await Promise.allSettled([store.complete(good, response), store.complete(bad, { ...response, body: 'nul \u0000 here' })]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected']);
+    expect(await store.begin(good, 'h', now, options)).toEqual({ outcome: 'replay', response });
+  });
+
   it('purges keys first used before a time', async () => {
     const old = ref();
     await store.begin(old, 'h1', new Date(Date.now() - 48 * HOUR), options);

@@ -97,6 +97,56 @@ export function ticketRepositoryContract(open: () => Promise<TicketContractDeps>
     expect(await d.tickets.transition({ ticketId: newId(), to: 'sold', actor: 'x', reason: 'x', now: new Date() })).toBeNull();
   });
 
+  it('tryTransition moves an owned, legal, not-due ticket in one step, seat and history along', async () => {
+    const { eventId, seatIds } = await seatedEvent(1);
+    const [ticket] = await d.tickets.reserve(request(eventId, { userId: 'carol', seatIds }));
+    const now = new Date();
+    const sold = await d.tickets.tryTransition({ ticketId: ticket!.id, to: 'sold', actor: 'carol', reason: 'pay', now }, 'carol');
+    expect(sold).toEqual({ ...ticket, status: 'sold', updatedAt: now, version: 1 });
+    expect(await d.tickets.findById(ticket!.id)).toEqual(sold);
+    expect(await d.seats.countByStatus(eventId)).toEqual({ available: 0, reserved: 0, sold: 1 });
+    // An admin acts for anyone (no owner given); a refund frees the seat.
+    const cancelled = await d.tickets.tryTransition({ ticketId: ticket!.id, to: 'cancelled', actor: 'admin', reason: 'refund', now }, null);
+    expect(cancelled).toMatchObject({ status: 'cancelled', version: 2 });
+    expect(await d.seats.countByStatus(eventId)).toEqual({ available: 1, reserved: 0, sold: 0 });
+    expect((await d.tickets.history(ticket!.id)).map((h) => [h.fromStatus, h.toStatus, h.actor, h.reason])).toEqual([
+      [null, 'reserved', 'carol', 'purchase'], ['reserved', 'sold', 'carol', 'pay'], ['sold', 'cancelled', 'admin', 'refund'],
+    ]);
+  });
+
+  it('tryTransition changes nothing and answers null for someone else\'s, due, illegal or unknown tickets', async () => {
+    const { eventId, seatIds } = await seatedEvent(2);
+    const [mine] = await d.tickets.reserve(request(eventId, { userId: 'dave', seatIds: [seatIds[0]!] }));
+    const [due] = await d.tickets.reserve(request(eventId, { userId: 'dave', seatIds: [seatIds[1]!], reservedUntil: new Date(Date.now() - 1) }));
+    const move = (ticketId: string, to: Ticket['status'], owner: string | null) => d.tickets.tryTransition({ ticketId, to, actor: 'x', reason: 'x', now: new Date() }, owner);
+    expect(await move(mine!.id, 'sold', 'eve')).toBeNull();
+    expect(await move(due!.id, 'sold', 'dave')).toBeNull();
+    expect(await move(mine!.id, 'reserved', 'dave')).toBeNull();
+    expect(await move(newId(), 'sold', null)).toBeNull();
+    expect(await d.tickets.findById(mine!.id)).toEqual(mine);
+    expect(await d.tickets.findById(due!.id)).toEqual(due);
+    expect(await d.seats.countByStatus(eventId)).toEqual({ available: 0, reserved: 2, sold: 0 });
+    expect(await d.tickets.history(mine!.id)).toHaveLength(1);
+  });
+
+  it('tryTransition of many tickets at once answers each on its own; the same ticket twice moves once', async () => {
+    const { eventId, seatIds } = await seatedEvent(4);
+    const owners = ['o1', 'o2', 'o3', 'o4'].map((o) => `${o}-${newId()}`);
+    const tickets = await Promise.all(seatIds.map((seatId, i) => d.tickets.reserve(request(eventId, { userId: owners[i]!, seatIds: [seatId] })).then(([t]) => t!)));
+    const now = new Date();
+    const move = (ticket: Ticket, to: Ticket['status'], owner: string | null) => d.tickets.tryTransition({ ticketId: ticket.id, to, actor: owner ?? 'admin', reason: 'x', now }, owner);
+    const results = await Promise.all([
+      move(tickets[0]!, 'sold', owners[0]!),
+      move(tickets[1]!, 'cancelled', null),
+      move(tickets[2]!, 'sold', owners[0]!),
+      move(tickets[3]!, 'sold', owners[3]!),
+      move(tickets[3]!, 'sold', owners[3]!),
+    ]);
+    expect(results.map((t) => t?.status ?? null)).toEqual(['sold', 'cancelled', null, 'sold', null]);
+    expect(await d.seats.countByStatus(eventId)).toEqual({ available: 1, reserved: 1, sold: 2 });
+    expect(await d.tickets.history(tickets[3]!.id)).toHaveLength(2);
+  });
+
   it('expires a due reservation before acting on it, and keeps the expiry when the move is refused', async () => {
     const { eventId, seatIds } = await seatedEvent(1);
     const past = new Date(Date.now() - MINUTE);

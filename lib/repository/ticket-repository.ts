@@ -70,6 +70,13 @@ export interface TicketRepository {
   transition(request: TransitionRequest): Promise<Ticket | null>;
 
   /**
+   * `transition` for the common case, in one step: moves the ticket only if it belongs to `ownerId` (null:
+   * whoever owns it), is not due, and the move is legal. Otherwise null, having changed nothing: the
+   * caller then takes the path that says why (`findById`, `transition`).
+   */
+  tryTransition(request: TransitionRequest, ownerId: string | null): Promise<Ticket | null>;
+
+  /**
    * Expires the due reservations among the given tickets or of the given user (expiry on read), freeing
    * their seats. Returns the tickets it expired.
    */

@@ -3,47 +3,44 @@ import type { Kysely } from 'kysely';
 import type { IdempotencyBegin, IdempotencyKeyRef, IdempotencyStore, StoredResponse } from '../../lib/repository/idempotency-store';
 import { KYSELY } from './database';
 import { guarded } from './errors';
+import { Batch } from './batch';
+import { abandonKeyStatement, claimKeysStatement, completeKeysStatement, findKeyStatement } from './idempotency-statements';
 import type { Database } from './tables';
 
 // A claim can vanish between our insert and our read (its request ended 409/5xx and abandoned it);
 // trying again then claims it for us. Two rounds suffice unless the key is being hammered.
 const MAX_ROUNDS = 3;
 
+interface Claim {
+  ref: IdempotencyKeyRef;
+  requestHash: string;
+  now: Date;
+  options: { ttlMs: number; staleInFlightMs: number };
+}
+
 @injectable()
 export class PostgresIdempotencyStore implements IdempotencyStore {
+  // Every purchase and confirm with a key claims it first and records its response last: one statement per
+  // turn of the event loop for each, not one per request.
+  private readonly claims = new Batch<Claim, boolean>((claims) => this.claim(claims));
+  private readonly completions = new Batch<{ ref: IdempotencyKeyRef; response: StoredResponse }>(async (done) => {
+    await completeKeysStatement(this.db, {
+      userIds: done.map((d) => d.ref.userId),
+      keys: done.map((d) => d.ref.key),
+      statuses: done.map((d) => d.response.status),
+      contentTypes: done.map((d) => d.response.contentType),
+      bodies: done.map((d) => d.response.body),
+    });
+    return done.map(() => undefined);
+  });
+
   constructor(@inject(KYSELY) private readonly db: Kysely<Database>) {}
 
   begin(ref: IdempotencyKeyRef, requestHash: string, now: Date, options: { ttlMs: number; staleInFlightMs: number }): Promise<IdempotencyBegin> {
-    const expiredBefore = new Date(now.getTime() - options.ttlMs);
-    const staleBefore = new Date(now.getTime() - options.staleInFlightMs);
     return guarded(async () => {
       for (let round = 0; round < MAX_ROUNDS; round++) {
-        // One statement claims a new key, or takes over one past its window or abandoned in flight; the
-        // primary key makes it atomic across processes.
-        const claimed = await this.db
-          .insertInto('idempotencyKeys')
-          .values({ userId: ref.userId, key: ref.key, requestHash, status: 'in_flight', createdAt: now })
-          .onConflict((oc) =>
-            oc
-              .columns(['userId', 'key'])
-              .doUpdateSet({ requestHash, status: 'in_flight', responseStatus: null, responseType: null, responseBody: null, createdAt: now })
-              .where((eb) =>
-                eb.or([
-                  eb('idempotencyKeys.createdAt', '<', expiredBefore),
-                  eb.and([eb('idempotencyKeys.status', '=', 'in_flight'), eb('idempotencyKeys.createdAt', '<', staleBefore)]),
-                ]),
-              ),
-          )
-          .returning('userId')
-          .executeTakeFirst();
-        if (claimed) return { outcome: 'started' };
-
-        const existing = await this.db
-          .selectFrom('idempotencyKeys')
-          .select(['requestHash', 'status', 'responseStatus', 'responseType', 'responseBody'])
-          .where('userId', '=', ref.userId)
-          .where('key', '=', ref.key)
-          .executeTakeFirst();
+        if (await this.claims.add({ ref, requestHash, now, options })) return { outcome: 'started' };
+        const existing = (await findKeyStatement(this.db, ref)).rows[0];
         if (!existing) continue;
         if (existing.requestHash !== requestHash) return { outcome: 'mismatch' };
         if (existing.status === 'in_flight') return { outcome: 'in_flight' };
@@ -57,25 +54,44 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
   }
 
   complete(ref: IdempotencyKeyRef, response: StoredResponse): Promise<void> {
-    return guarded(async () => {
-      await this.db
-        .updateTable('idempotencyKeys')
-        .set({ status: 'done', responseStatus: response.status, responseType: response.contentType, responseBody: response.body })
-        .where('userId', '=', ref.userId)
-        .where('key', '=', ref.key)
-        .where('status', '=', 'in_flight')
-        .execute();
-    });
+    return guarded(() => this.completions.add({ ref, response }));
+  }
+
+  /**
+   * Which claims are now ours. A key asked for twice in one batch is claimed by its first asker only; the
+   * others answer false and then find that claim, as they would have a moment later.
+   */
+  private async claim(claims: Claim[]): Promise<boolean[]> {
+    const byKey = new Map<string, Claim>();
+    for (const claim of claims) {
+      const id = JSON.stringify([claim.ref.userId, claim.ref.key]);
+      if (!byKey.has(id)) byKey.set(id, claim);
+    }
+    // Options are the service's constants; a batch with mixed options is claimed by groups.
+    const groups = new Map<string, Claim[]>();
+    for (const claim of byKey.values()) {
+      const group = `${claim.options.ttlMs}/${claim.options.staleInFlightMs}`;
+      groups.set(group, [...(groups.get(group) ?? []), claim]);
+    }
+    const won = new Set<Claim>();
+    for (const group of groups.values()) {
+      const { rows } = await claimKeysStatement(this.db, {
+        userIds: group.map((c) => c.ref.userId),
+        keys: group.map((c) => c.ref.key),
+        requestHashes: group.map((c) => c.requestHash),
+        nows: group.map((c) => c.now),
+        ttlMs: group[0]!.options.ttlMs,
+        staleMs: group[0]!.options.staleInFlightMs,
+      });
+      const claimed = new Set(rows.map((row) => JSON.stringify([row.userId, row.key])));
+      for (const claim of group) if (claimed.has(JSON.stringify([claim.ref.userId, claim.ref.key]))) won.add(claim);
+    }
+    return claims.map((claim) => won.has(claim));
   }
 
   abandon(ref: IdempotencyKeyRef): Promise<void> {
     return guarded(async () => {
-      await this.db
-        .deleteFrom('idempotencyKeys')
-        .where('userId', '=', ref.userId)
-        .where('key', '=', ref.key)
-        .where('status', '=', 'in_flight')
-        .execute();
+      await abandonKeyStatement(this.db, ref);
     });
   }
 

@@ -1,16 +1,17 @@
 import { inject, injectable } from 'inversify';
 import { sql, type Kysely } from 'kysely';
-import { DomainError, NotFoundError, ValidationError } from '../../lib/domain/errors';
+import { DomainError } from '../../lib/domain/errors';
 import { newId } from '../../lib/domain/id';
 import type { Page, PageRequest } from '../../lib/domain/page';
-import { EXPIRY_REASON, isDue, SYSTEM_ACTOR, type Ticket, type TicketHistoryEntry } from '../../lib/domain/ticket';
+import { EXPIRY_REASON, isDue, seatStatusFor, sourcesOf, SYSTEM_ACTOR, type Ticket, type TicketHistoryEntry } from '../../lib/domain/ticket';
 import type { ExpiredTicket, LiveCounts, ReservationRequest, TicketRepository, TransitionRequest } from '../../lib/repository/ticket-repository';
 import { KYSELY } from './database';
-import { guarded } from './errors';
+import { guarded, pgConstraint } from './errors';
 import type { Database } from './tables';
-import {
-  appendHistory, applyTransition, expireDueIn, explainUnreserved, lockSeats, reserveSeats, TICKET_COLUMNS, ticketWriteError, toTicket,
-} from './ticket-writes';
+import { reservePlaces, reserveSeats } from './ticket-reservation';
+import { Batch } from './batch';
+import { transitionStatement, type TransitionWanted } from './ticket-statements';
+import { applyTransition, expireDueIn, TICKET_COLUMNS, ticketWriteError, toTicket } from './ticket-writes';
 
 // Two API processes must not sweep at once; a transaction-scoped advisory lock is released by commit,
 // rollback or a dropped connection, so a crashed sweeper never blocks the next one.
@@ -18,41 +19,29 @@ const SWEEP_LOCK = sql<number>`hashtext('onsale:ticket-expiry-sweep')`;
 
 @injectable()
 export class PostgresTicketRepository implements TicketRepository {
+  // Confirms reach this step in bursts: the ones of one turn of the event loop go as one statement.
+  private readonly transitions = new Batch<TransitionWanted, Ticket | null>((wanted) => this.transitionBatch(wanted));
+
   constructor(@inject(KYSELY) private readonly db: Kysely<Database>) {}
 
   reserve(request: ReservationRequest, verify?: () => Promise<void>): Promise<Ticket[]> {
-    const { eventId, userId, now } = request;
+    const attempt = (expireFirst: boolean) =>
+      this.db.transaction().execute(async (tx) => {
+        // The capacity trigger and the one-live-ticket-per-seat index check these inserts, whatever came before.
+        const tickets = request.seatIds.length > 0 ? await reserveSeats(tx, request) : await reservePlaces(tx, request, expireFirst);
+        if (verify) await verify();
+        return tickets;
+      });
     return guarded(async () => {
       try {
-        return await this.db.transaction().execute(async (tx) => {
-          const event = await tx.selectFrom('events').select('isSeatedEvent').where('id', '=', eventId).executeTakeFirst();
-          if (!event) throw new NotFoundError('Event', eventId);
-          const base = { eventId, userId, status: 'reserved' as const, reservedUntil: request.reservedUntil, holdId: request.holdId, createdAt: now, updatedAt: now };
-          let tickets: Ticket[];
-          if (event.isSeatedEvent) {
-            const seatIds = [...new Set(request.seatIds)];
-            if (seatIds.length === 0) throw ValidationError.field('seat_ids', 'a seated event is bought by seat');
-            // Every seat first, in id order, so that overlapping purchases queue rather than deadlock; then a
-            // lapsed reservation on them must not block until the sweeper comes by.
-            await lockSeats(tx, eventId, seatIds);
-            await expireDueIn(tx, { seatIds }, now, { skipLocked: true });
-            const seats = await reserveSeats(tx, eventId, seatIds, now);
-            if (seats.length !== seatIds.length) await explainUnreserved(tx, eventId, seatIds, new Set(seats.map((s) => s.id)));
-            const prices = new Map(seats.map((s) => [s.id, s.priceCents]));
-            tickets = seatIds.map((seatId) => ({ ...base, id: newId(), seatId, priceCents: prices.get(seatId)!, version: 0 }));
-          } else {
-            if (request.seatIds.length > 0) throw ValidationError.field('seat_ids', 'a standing event has no seats; ask for a quantity');
-            if (!Number.isInteger(request.quantity) || request.quantity < 1) throw ValidationError.field('quantity', 'must be at least 1');
-            await expireDueIn(tx, { standingEventId: eventId }, now, { skipLocked: true });
-            // Standing events have no price of their own yet: a place costs 0 until events carry one.
-            tickets = Array.from({ length: request.quantity }, () => ({ ...base, id: newId(), seatId: null, priceCents: 0, version: 0 }));
-          }
-          // The capacity trigger and the one-live-ticket-per-seat index check this insert, whatever came before.
-          await tx.insertInto('tickets').values(tickets.map(({ version: _v, ...row }) => row)).execute();
-          await appendHistory(tx, tickets.map((t) => ({ ticketId: t.id, from: null, to: 'reserved', actor: userId, reason: 'purchase', at: now })));
-          if (verify) await verify();
-          return tickets;
-        });
+        try {
+          return await attempt(false);
+        } catch (error) {
+          // Standing capacity is settled at commit: a buyer who lost the last places there tries once more,
+          // expiring lapsed reservations first, so that one never blocks a purchase.
+          if (pgConstraint(error) !== 'tickets_standing_capacity' || request.seatIds.length > 0) throw error;
+          return await attempt(true);
+        }
       } catch (error) {
         throw ticketWriteError(error);
       }
@@ -108,6 +97,35 @@ export class PostgresTicketRepository implements TicketRepository {
       });
       if (refusal) throw refusal;
       return result;
+    });
+  }
+
+  tryTransition(request: TransitionRequest, ownerId: string | null): Promise<Ticket | null> {
+    const { ticketId, to, actor, reason, now } = request;
+    return guarded(() => this.transitions.add({ ticketId, to, from: sourcesOf(to), seatTo: seatStatusFor(to), ownerId, actor, reason, now, historyId: newId() }));
+  }
+
+  /** A ticket asked for twice in one batch moves for its first asker only; the other takes the slow path. */
+  private async transitionBatch(wanted: TransitionWanted[]): Promise<Array<Ticket | null>> {
+    const first = new Map<string, TransitionWanted>();
+    for (const w of wanted) if (!first.has(w.ticketId)) first.set(w.ticketId, w);
+    const batch = [...first.values()];
+    const { rows } = await transitionStatement(this.db, {
+      ticketIds: batch.map((w) => w.ticketId),
+      tos: batch.map((w) => w.to),
+      froms: batch.map((w) => w.from.join(',')),
+      seatTos: batch.map((w) => w.seatTo),
+      ownerIds: batch.map((w) => w.ownerId),
+      actors: batch.map((w) => w.actor),
+      reasons: batch.map((w) => w.reason),
+      nows: batch.map((w) => w.now),
+      historyIds: batch.map((w) => w.historyId),
+    });
+    const moved = new Map(rows.map((row) => [row.id, row]));
+    return wanted.map((w) => {
+      const row = first.get(w.ticketId) === w ? moved.get(w.ticketId) : undefined;
+      if (!row) return null;
+      return { id: row.id, eventId: row.eventId, seatId: row.seatId, userId: row.userId, status: row.status, priceCents: row.priceCents, reservedUntil: row.reservedUntil, holdId: row.holdId, createdAt: row.createdAt, updatedAt: row.updatedAt, version: Number(row.version) };
     });
   }
 

@@ -69,6 +69,15 @@ export interface TicketHistoryTable {
   at: Timestamp;
 }
 
+/**
+ * Live (reserved or sold) seatless tickets per event, kept by triggers on `tickets` (migration 0003): the
+ * standing capacity check reads it instead of counting tickets. Every event has a row.
+ */
+export interface EventLiveTicketsTable {
+  eventId: string;
+  live: Generated<number>;
+}
+
 export interface IdempotencyKeyTable {
   userId: string;
   key: string;
@@ -86,4 +95,5 @@ export interface Database {
   tickets: TicketTable;
   ticketHistory: TicketHistoryTable;
   idempotencyKeys: IdempotencyKeyTable;
+  eventLiveTickets: EventLiveTicketsTable;
 }

@@ -53,7 +53,7 @@ export async function expireDueIn(
 ): Promise<ExpiredTicket[]> {
   let due = tx
     .selectFrom('tickets')
-    .select('id')
+    .select(['id', 'eventId', 'seatId'])
     .where('status', '=', 'reserved')
     .where('reservedUntil', '<=', now)
     .orderBy('id')
@@ -68,11 +68,19 @@ export async function expireDueIn(
     if (scope.seatIds.length === 0) return [];
     due = due.where('seatId', 'in', [...scope.seatIds]);
   } else if ('standingEventId' in scope) due = due.where('eventId', '=', scope.standingEventId).where('seatId', 'is', null);
+  const locked = await due.execute();
+  if (locked.length === 0) return [];
 
+  // Each standing place given back locks its event's counter row (the trigger). Two passes over several
+  // events must take those in one order, or each could hold one and wait for the other's.
+  const standingEvents = [...new Set(locked.flatMap((t) => (t.seatId === null ? [t.eventId] : [])))];
+  if (standingEvents.length > 1) {
+    await tx.selectFrom('eventLiveTickets').select('eventId').where('eventId', 'in', standingEvents).orderBy('eventId').forNoKeyUpdate().execute();
+  }
   const expired = await tx
     .updateTable('tickets')
     .set({ status: 'expired', updatedAt: now, version: sql`version + 1` })
-    .where('id', 'in', due)
+    .where('id', 'in', locked.map((t) => t.id))
     .where('status', '=', 'reserved')
     .returning(['id', 'eventId', 'seatId'])
     .execute();
@@ -90,45 +98,12 @@ export async function expireDueIn(
   return expired;
 }
 
-/** Locks the requested seats, whatever their status, in id order: a purchase's first lock. */
-export async function lockSeats(tx: Tx, eventId: string, seatIds: readonly string[]): Promise<void> {
-  await tx.selectFrom('seats').select('id').where('eventId', '=', eventId).where('id', 'in', [...seatIds]).orderBy('id').forUpdate().execute();
-}
-
-/**
- * Moves seats `available -> reserved` in one conditional statement. The rows are locked in id order, so
- * two purchases of overlapping seats queue instead of deadlocking; a seat that stopped being available
- * while we waited for its lock is re-checked and left out. Returns the seats actually reserved.
- */
-export async function reserveSeats(tx: Tx, eventId: string, seatIds: readonly string[], now: Date) {
-  const lockable = tx
-    .selectFrom('seats')
-    .select('id')
-    .where('eventId', '=', eventId)
-    .where('id', 'in', [...seatIds])
-    .where('status', '=', 'available')
-    .orderBy('id')
-    .forUpdate();
-  return tx
-    .updateTable('seats')
-    .set({ status: 'reserved', updatedAt: now, version: sql`version + 1` })
-    .where('id', 'in', lockable)
-    .where('status', '=', 'available')
-    .returning(['id', 'priceCents'])
-    .execute();
-}
-
-/** Why some of `seatIds` could not be reserved: an unknown seat is a 404, a taken one a 409. */
-export async function explainUnreserved(tx: Tx, eventId: string, seatIds: readonly string[], reserved: ReadonlySet<string>): Promise<never> {
-  const known = await tx.selectFrom('seats').select('id').where('eventId', '=', eventId).where('id', 'in', [...seatIds]).execute();
-  const knownIds = new Set(known.map((s) => s.id));
-  const unknown = seatIds.find((id) => !knownIds.has(id));
-  if (unknown) throw new NotFoundError('Seat', unknown);
-  throw seatUnavailable(seatIds.filter((id) => !reserved.has(id)));
-}
-
 export function seatUnavailable(seatIds: readonly string[]): ConflictError {
   return new ConflictError('seats-unavailable', 'A seat is already reserved or sold.', { extensions: { conflicting_seat_ids: seatIds } });
+}
+
+export function soldOut(): ConflictError {
+  return new ConflictError('sold-out', 'Not enough tickets are left for this event.');
 }
 
 /** Applies one legal transition to a locked ticket: the ticket row, its seat and a history row. */
@@ -162,7 +137,7 @@ export function ticketWriteError(error: unknown): unknown {
   const code = pgErrorCode(error);
   const constraint = pgConstraint(error);
   if (code === UNIQUE_VIOLATION && constraint === 'tickets_one_live_per_seat') return seatUnavailable([]);
-  if (constraint === 'tickets_standing_capacity') return new ConflictError('sold-out', 'Not enough tickets are left for this event.');
+  if (constraint === 'tickets_standing_capacity') return soldOut();
   if (constraint === 'tickets_seat_required') return ValidationError.field('seat_ids', 'a seated event is bought by seat');
   if (code === FOREIGN_KEY_VIOLATION) return new NotFoundError('Event or seat');
   // Should not happen (locks are taken in one order), but if it does the purchase changed nothing.

@@ -1,0 +1,79 @@
+import type { Transaction } from 'kysely';
+import { NotFoundError, ValidationError } from '../../lib/domain/errors';
+import { newId } from '../../lib/domain/id';
+import type { Ticket } from '../../lib/domain/ticket';
+import type { ReservationRequest } from '../../lib/repository/ticket-repository';
+import type { Database } from './tables';
+import { reservePlacesStatement, reserveSeatsStatement, type SeatOutcome } from './ticket-statements';
+import { expireDueIn, seatUnavailable, soldOut } from './ticket-writes';
+
+// A purchase inside its transaction: one statement when it succeeds. Only when it does not (a seat taken,
+// no room left, or a bad request) do we look at why: a lapsed reservation in the way is expired and the
+// statement tried once more, so it never blocks until the sweeper comes by; otherwise the error says why.
+
+type Tx = Transaction<Database>;
+
+function newTickets(request: ReservationRequest, count: number) {
+  const ticketIds = Array.from({ length: count }, () => newId());
+  const historyIds = Array.from({ length: count }, () => newId());
+  const { eventId, userId, holdId, now, reservedUntil } = request;
+  return { eventId, userId, holdId, now, reservedUntil, ticketIds, historyIds };
+}
+
+function ticket(request: ReservationRequest, id: string, seatId: string | null, priceCents: number): Ticket {
+  const { eventId, userId, holdId, now, reservedUntil } = request;
+  return { id, eventId, seatId, userId, status: 'reserved', priceCents, reservedUntil, holdId, createdAt: now, updatedAt: now, version: 0 };
+}
+
+/** Throws what the old step-by-step purchase said for an unknown event or a request of the wrong kind. */
+async function assertEventKind(tx: Tx, eventId: string, seated: boolean): Promise<void> {
+  const event = await tx.selectFrom('events').select('isSeatedEvent').where('id', '=', eventId).executeTakeFirst();
+  if (!event) throw new NotFoundError('Event', eventId);
+  if (event.isSeatedEvent && !seated) throw ValidationError.field('seat_ids', 'a seated event is bought by seat');
+  if (!event.isSeatedEvent && seated) throw ValidationError.field('seat_ids', 'a standing event has no seats; ask for a quantity');
+}
+
+const allReserved = (outcome: SeatOutcome[], wanted: number) => outcome.length === wanted && outcome.every((seat) => seat.reserved);
+
+/** The seats all together or none: an unknown seat is a 404, a taken one a 409 naming the taken seats. */
+export async function reserveSeats(tx: Tx, request: ReservationRequest): Promise<Ticket[]> {
+  const seatIds = [...new Set(request.seatIds)];
+  const params = { ...newTickets(request, seatIds.length), seatIds };
+  let outcome = (await reserveSeatsStatement(tx, params)).rows;
+  if (!allReserved(outcome, seatIds.length)) {
+    await assertEventKind(tx, request.eventId, true);
+    // The statement holds every known seat's lock now, so what it expires nobody can take in between.
+    const expired = await expireDueIn(tx, { seatIds }, request.now, { skipLocked: true });
+    if (expired.length > 0) outcome = (await reserveSeatsStatement(tx, params)).rows;
+    if (!allReserved(outcome, seatIds.length)) {
+      const unknown = seatIds.find((id) => !outcome.some((seat) => seat.seatId === id));
+      if (unknown) throw new NotFoundError('Seat', unknown);
+      throw seatUnavailable(outcome.filter((seat) => seat.status !== 'available').map((seat) => seat.seatId));
+    }
+  }
+  const prices = new Map(outcome.map((seat) => [seat.seatId, seat.priceCents]));
+  return seatIds.map((seatId, i) => ticket(request, params.ticketIds[i]!, seatId, prices.get(seatId)!));
+}
+
+/**
+ * `quantity` places of a standing event, all or none. `expireFirst` when a first try lost the last places
+ * at commit: lapsed reservations are expired before counting, not only when the count says no.
+ */
+export async function reservePlaces(tx: Tx, request: ReservationRequest, expireFirst = false): Promise<Ticket[]> {
+  const { quantity } = request;
+  if (!Number.isInteger(quantity) || quantity < 1) {
+    await assertEventKind(tx, request.eventId, false);
+    throw ValidationError.field('quantity', 'must be at least 1');
+  }
+  if (expireFirst) await expireDueIn(tx, { standingEventId: request.eventId }, request.now, { skipLocked: true });
+  const params = newTickets(request, quantity);
+  let reserved = (await reservePlacesStatement(tx, params)).rows[0]?.reserved ?? 0;
+  if (reserved === 0) {
+    await assertEventKind(tx, request.eventId, false);
+    const expired = await expireDueIn(tx, { standingEventId: request.eventId }, request.now, { skipLocked: true });
+    if (expired.length > 0) reserved = (await reservePlacesStatement(tx, params)).rows[0]?.reserved ?? 0;
+    if (reserved === 0) throw soldOut();
+  }
+  // Standing events have no price of their own yet: a place costs 0 until events carry one.
+  return params.ticketIds.map((id) => ticket(request, id, null, 0));
+}

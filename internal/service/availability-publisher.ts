@@ -4,16 +4,19 @@ import { Logger } from '../../lib/adapter/logger';
 import type { Hold } from '../../lib/domain/hold';
 import { seatStatusFor, type TicketStatus } from '../../lib/domain/ticket';
 import type { ExpiredTicket } from '../../lib/repository/ticket-repository';
+import { SeatCatalog } from './seat-catalog';
 
 /**
- * Tells live seat maps in every process what changed. Publishing never fails or delays the change it
- * reports: the change is already committed, and a lost message only delays a map until its next recount.
+ * Tells live seat maps in every process what changed, and this process's seat catalog at once (the bus
+ * brings it to the others' within milliseconds). Publishing never fails or delays the change it reports:
+ * the change is already committed, and a lost message only delays a map until its next recount.
  */
 @injectable()
 export class AvailabilityPublisher {
   constructor(
     @inject(EventBus) private readonly bus: EventBus,
     @inject(Logger) private readonly logger: Logger,
+    @inject(SeatCatalog) private readonly catalog: SeatCatalog,
   ) {}
 
   holdChanged(hold: Hold, status: 'held' | 'available'): void {
@@ -25,8 +28,13 @@ export class AvailabilityPublisher {
   ticketsChanged(tickets: ReadonlyArray<{ eventId: string; seatId: string | null; status: TicketStatus }>): void {
     const standing = new Set<string>();
     for (const ticket of tickets) {
-      if (ticket.seatId === null) standing.add(ticket.eventId);
-      else this.publish(ticket.eventId, 'seat', { seat_id: ticket.seatId, status: seatStatusFor(ticket.status) });
+      if (ticket.seatId === null) {
+        standing.add(ticket.eventId);
+        continue;
+      }
+      const status = seatStatusFor(ticket.status);
+      this.catalog.note(ticket.eventId, ticket.seatId, status);
+      this.publish(ticket.eventId, 'seat', { seat_id: ticket.seatId, status });
     }
     for (const eventId of standing) this.publish(eventId, 'capacity', {});
   }

@@ -28,6 +28,7 @@ interface Entry {
 @injectable()
 export class SeatCatalog {
   private readonly entries = new Map<string, Promise<Entry>>();
+  private readonly ready = new Map<string, Entry>();
 
   constructor(
     @inject(SeatRepository) private readonly seats: SeatRepository,
@@ -51,6 +52,12 @@ export class SeatCatalog {
       }
     }
     return found;
+  }
+
+  /** A change made by this process, known before its bus message comes back. */
+  note(eventId: string, seatId: string, status: string): void {
+    const entry = this.ready.get(eventId);
+    if (entry) this.apply(entry, { id: 0, type: 'seat', data: { seat_id: seatId, status } });
   }
 
   private async entry(eventId: string): Promise<Entry> {
@@ -82,6 +89,7 @@ export class SeatCatalog {
       entry.unsubscribe();
       throw error;
     }
+    this.ready.set(eventId, entry);
     return entry;
   }
 
@@ -116,6 +124,7 @@ export class SeatCatalog {
   private drop(eventId: string): void {
     const pending = this.entries.get(eventId);
     this.entries.delete(eventId);
+    this.ready.delete(eventId);
     pending?.then((entry) => entry.unsubscribe(), () => {});
   }
 }

@@ -15,6 +15,7 @@ import { EventService } from '../../../internal/service/event.service';
 import { HealthService } from '../../../internal/service/health.service';
 import { SeatService } from '../../../internal/service/seat.service';
 import { AvailabilityPublisher } from '../../../internal/service/availability-publisher';
+import { SeatCatalog } from '../../../internal/service/seat-catalog';
 import { HoldExpiryReporter } from '../../../internal/service/hold-expiry-reporter';
 import { StreamHub } from '../../../internal/service/stream-hub';
 import { PrometheusMetrics } from '../../../pkg/prometheus/prometheus-metrics';
@@ -29,6 +30,7 @@ export const coreModule = new ContainerModule(({ bind }) => {
   bind(SeatService).toSelf();
   bind(StreamHub).toSelf();
   bind(HoldExpiryReporter).toSelf();
+  bind(SeatCatalog).toSelf();
   bind(AvailabilityPublisher).toSelf();
 
   bind(Auth).toSelf();

@@ -5,7 +5,6 @@ import { Config } from '../../../internal/config/config';
 import { Controller } from '../../../internal/controller/controller';
 import { HoldController } from '../../../internal/controller/hold.controller';
 import { HoldService } from '../../../internal/service/hold.service';
-import { SeatCatalog } from '../../../internal/service/seat-catalog';
 import { MemoryHoldStore } from '../../../pkg/memory/memory-hold-store';
 import type { RedisClient } from '../../../pkg/redis/client';
 import { RedisHoldStore } from '../../../pkg/redis/redis-hold-store';
@@ -17,7 +16,6 @@ export function holdsModule(redis: RedisClient | null): ContainerModule {
       (config: Config, clock: Clock) => (redis ? new RedisHoldStore(redis, config.redisKeyPrefix) : new MemoryHoldStore(clock)),
       [Config, Clock],
     );
-    bind(SeatCatalog).toSelf();
     bind(HoldService).toSelf();
     bind(Controller).to(HoldController);
   });

@@ -1,5 +1,6 @@
 import { cannon, jsonHeaders, signUsers } from './cannon';
 import { runFunnel } from './funnel';
+import { paced } from './paced';
 import type { HoldStormSpec, HotSeatSpec, LoadReply, LoadSpec, QueueSpec } from './load-spec';
 import { Recorder, type PhaseResult } from './stats';
 
@@ -91,12 +92,16 @@ async function queue(spec: QueueSpec): Promise<PhaseResult[]> {
   const positions = new Recorder('queue-position', true);
   await cannon({ url: spec.url, connections: spec.connections, duration: spec.seconds, requests: lookups }, positions);
   const pacedConnections = Math.min(10, spec.connections);
-  const paced = new Recorder(`queue-position@${spec.pacedRate}/s`, true);
-  await cannon({ url: spec.url, connections: pacedConnections, duration: spec.seconds, overallRate: spec.pacedRate, requests: lookups }, paced);
+  const steady = new Recorder(`queue-position@${spec.pacedRate}/s`, true);
+  const lookup = (i: number) => ({ path: `/api/v1/queue/position/${spec.eventId}/${spec.users.prefix}${i}`, headers: { authorization: `Bearer ${tokens[i]}` } });
+  await paced(
+    { url: spec.url, connections: pacedConnections, rate: spec.pacedRate, seconds: spec.seconds, request: () => lookup(Math.floor(Math.random() * tokens.length)) },
+    steady,
+  );
   return [
     joins.result({ depth: tokens.length }),
     positions.result({ depth: tokens.length }),
-    paced.result({ depth: tokens.length, connections: pacedConnections, rate: spec.pacedRate }),
+    steady.result({ depth: tokens.length, connections: pacedConnections, rate: spec.pacedRate, pacing: 'open loop' }),
   ];
 }
 

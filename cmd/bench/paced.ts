@@ -1,0 +1,52 @@
+import { Agent, request } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Recorder } from './stats';
+
+export interface PacedOptions {
+  url: string;
+  /** Keep-alive sockets at most; a request due while all are busy waits for one (and that wait counts). */
+  connections: number;
+  rate: number;
+  seconds: number;
+  /** Path and headers of request i. */
+  request(i: number): { path: string; headers: Record<string, string> };
+}
+
+/**
+ * An open-loop paced load: request i is due at start + i / rate whatever happened to the ones before, and
+ * its latency counts from that due time, so time spent queued behind a slow answer is measured too (no
+ * coordinated omission). autocannon's `overallRate` refills a per-connection quota once a second, which
+ * sends each second's requests in bursts and measures the queueing it causes itself.
+ */
+export async function paced(options: PacedOptions, recorder: Recorder): Promise<void> {
+  const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
+  const { hostname, port } = new URL(options.url);
+  const total = Math.round(options.rate * options.seconds);
+  const start = performance.now() + 10;
+  const pending: Array<Promise<void>> = [];
+  for (let i = 0; i < total; i++) {
+    const due = start + (i * 1_000) / options.rate;
+    const wait = due - performance.now();
+    if (wait > 1) await sleep(wait);
+    const { path, headers } = options.request(i);
+    pending.push(
+      new Promise<void>((resolve) => {
+        const req = request({ agent, hostname, port, path, method: 'GET', headers }, (res) => {
+          res.resume();
+          res.on('end', () => {
+            recorder.record(res.statusCode!, performance.now() - due);
+            resolve();
+          });
+        });
+        req.on('error', () => {
+          recorder.errors++;
+          resolve();
+        });
+        req.end();
+      }),
+    );
+  }
+  await Promise.all(pending);
+  recorder.finish();
+  agent.destroy();
+}

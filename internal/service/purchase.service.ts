@@ -88,7 +88,7 @@ export class PurchaseService {
       { eventId: hold.eventId, userId: hold.userId, seatIds: hold.seatIds, quantity: hold.quantity, holdId: hold.id, now, reservedUntil },
       async () => {
         // Last check before commit: the hold may have lapsed (and been re-taken) while we worked.
-        const current = await this.holdStore.get(hold.id);
+        const current = await this.holdStore.get(hold.id, hold.eventId);
         if (!current || current.fencingToken !== hold.fencingToken) throw holdExpired();
       },
     );
@@ -101,7 +101,7 @@ export class PurchaseService {
   /** Best effort: the tickets are committed; a hold we fail to release just expires by its TTL. */
   private async release(hold: Hold): Promise<void> {
     try {
-      await this.holdStore.release(hold.id);
+      await this.holdStore.release(hold.id, hold);
     } catch (error) {
       this.logger.warn('could not release hold after purchase', { hold_id: hold.id, error: error instanceof Error ? error.message : String(error) });
     }

@@ -42,6 +42,8 @@ export function holdStoreContract(open: () => Promise<HoldStoreHarness>): void {
     expect(hold).toMatchObject({ id: request.holdId, eventId, userId: request.userId, seatIds: request.seatIds, quantity: 2 });
     expect(hold.expiresAt.getTime() - hold.createdAt.getTime()).toBe(LONG);
     expect(await h.store.get(hold.id)).toEqual(hold);
+    expect(await h.store.get(hold.id, eventId)).toEqual(hold);
+    expect(await h.store.get(hold.id, newId())).toBeNull();
     expect(await h.store.get(newId())).toBeNull();
   });
 
@@ -93,6 +95,21 @@ export function holdStoreContract(open: () => Promise<HoldStoreHarness>): void {
     expect(await h.store.get(hold.id)).toBeNull();
     expect(await h.store.heldCount(eventId)).toBe(0);
     won(await h.store.holdSeats(seatReq(eventId, held)));
+  });
+
+  it('releases a hold known from an earlier read the same way, user cap included', async () => {
+    const eventId = newId();
+    const held = seats(2);
+    const request = seatReq(eventId, held, { maxPerUser: 2 });
+    const hold = won(await h.store.holdSeats(request));
+    expect(await h.store.release(hold.id, hold)).toEqual(hold);
+    expect(await h.store.release(hold.id, hold)).toBeNull();
+    expect(await h.store.get(hold.id, eventId)).toBeNull();
+    expect(await h.store.heldCount(eventId)).toBe(0);
+    const standing = won(await h.store.holdQuantity(qtyReq(eventId + '-standing', 3, 3)));
+    expect(await h.store.release(standing.id, standing)).toEqual(standing);
+    won(await h.store.holdQuantity(qtyReq(eventId + '-standing', 3, 3)));
+    won(await h.store.holdSeats({ ...request, holdId: newId() }));
   });
 
   it('extends a live hold: its seats stay locked past the first expiry', async () => {

@@ -46,9 +46,9 @@ export class MemoryHoldStore implements HoldStore {
     return { ok: true, hold: copy(this.insert(request, [], request.quantity)) };
   }
 
-  async get(holdId: string): Promise<Hold | null> {
+  async get(holdId: string, eventId?: string): Promise<Hold | null> {
     const hold = this.live(holdId);
-    return hold ? copy(hold) : null;
+    return hold && (eventId === undefined || hold.eventId === eventId) ? copy(hold) : null;
   }
 
   async release(holdId: string): Promise<Hold | null> {

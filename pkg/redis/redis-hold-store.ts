@@ -53,28 +53,30 @@ export class RedisHoldStore implements HoldStore {
     });
   }
 
-  get(holdId: string): Promise<Hold | null> {
+  get(holdId: string, knownEventId?: string): Promise<Hold | null> {
     return guardRedis(async () => {
-      const eventId = await this.client.get(this.ref(holdId));
+      const eventId = knownEventId ?? (await this.client.get(this.ref(holdId)));
       if (eventId === null) return null;
       const row = await this.client.hmGet(this.keys(eventId).record(holdId), ['e', 'u', 's', 'q', 'f', 'c', 'x']);
       return row[0] === null ? null : toHold(holdId, row as Row);
     });
   }
 
-  release(holdId: string): Promise<Hold | null> {
+  release(holdId: string, known?: Pick<Hold, 'eventId' | 'userId' | 'seatIds'>): Promise<Hold | null> {
     return guardRedis(async () => {
-      const target = await this.locate(holdId);
+      const target = known ?? (await this.locate(holdId));
       if (!target) return null;
       const k = this.keys(target.eventId);
-      const reply = await HOLD_SCRIPTS.release.run(
-        this.client,
-        [k.record(holdId), k.user(target.userId), k.seats, k.places, k.placed, ...target.seatIds.map(k.seat)],
-        [holdId, ...target.seatIds],
-      );
-      if (reply === null) return null;
-      await this.client.del(this.ref(holdId));
-      return toHold(holdId, reply as Row);
+      const [reply] = await Promise.all([
+        HOLD_SCRIPTS.release.run(
+          this.client,
+          [k.record(holdId), k.user(target.userId), k.seats, k.places, k.placed, ...target.seatIds.map(k.seat)],
+          [holdId, ...target.seatIds],
+        ),
+        // Sent with the script, one round trip for both: a pointer to a gone hold reads as "not live" anyway.
+        this.client.del(this.ref(holdId)),
+      ]);
+      return reply === null ? null : toHold(holdId, reply as Row);
     });
   }
 

@@ -63,7 +63,8 @@ async function main(): Promise<void> {
     ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
     ...(options.workers ? { WORKERS: String(options.workers) } : {}),
   };
-  const nodeFlags = options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  // As `npm start` and the Dockerfile run the server.
+  const nodeFlags = ['--max-semi-space-size=32', ...(options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])];
   const server = await startProcess(MAIN_JS, env, join(tmpDir, 'server.log'), nodeFlags);
   const results: PhaseResult[] = [];
   const checks: Check[] = [];

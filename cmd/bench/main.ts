@@ -7,7 +7,7 @@ import { createRedisClient } from '../../pkg/redis/client';
 import { checkInvariants } from './invariants';
 import { parseOptions } from './options';
 import { runPhase, serverErrorCheck, type Check, type PhaseContext } from './phases';
-import { startProcess } from './processes';
+import { SERVER_NODE_FLAGS, startProcess } from './processes';
 import { renderProfile, summarizeProfiles } from './profile-summary';
 import { holdRatios, renderTable, type BenchReport } from './report';
 import { seed } from './seed';
@@ -63,8 +63,7 @@ async function main(): Promise<void> {
     ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
     ...(options.workers ? { WORKERS: String(options.workers) } : {}),
   };
-  // As `npm start` and the Dockerfile run the server.
-  const nodeFlags = ['--max-semi-space-size=32', ...(options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])];
+  const nodeFlags = [...SERVER_NODE_FLAGS, ...(options.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])];
   const server = await startProcess(MAIN_JS, env, join(tmpDir, 'server.log'), nodeFlags);
   const results: PhaseResult[] = [];
   const checks: Check[] = [];

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { cpuUse, snapshot, type CpuSnapshot } from './cpu';
 import type { LoadSpec } from './load-spec';
 import type { BenchOptions, Phase } from './options';
-import { runLoad, startProcess } from './processes';
+import { runLoad, SERVER_NODE_FLAGS, startProcess } from './processes';
 import { releaseHolds, type Seeded } from './seed';
 import type { PhaseResult } from './stats';
 
@@ -60,7 +60,7 @@ export async function runPhase(phase: Phase, ctx: PhaseContext): Promise<{ resul
     case 'ceiling':
     case 'express-baseline': {
       const script = join(ctx.distDir, phase === 'ceiling' ? 'ceiling-server.js' : 'express-baseline.js');
-      const server = await startProcess(script, { PORT: '0', ...ctx.sideEnv(phase) }, join(ctx.tmpDir, `${phase}.log`));
+      const server = await startProcess(script, { PORT: '0', ...ctx.sideEnv(phase) }, join(ctx.tmpDir, `${phase}.log`), SERVER_NODE_FLAGS);
       try {
         return { results: await storm(phase, server.url, server.child.pid!), checks: [] };
       } finally {

@@ -4,6 +4,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { LoadReply, LoadSpec } from './load-spec';
 import type { Mark, PhaseResult } from './stats';
 
+/**
+ * Heap settings of every server the bench starts: the API as `npm start` and the Dockerfile run it, and the
+ * two reference servers alike, so no side wins on GC tuning alone.
+ */
+export const SERVER_NODE_FLAGS = ['--max-semi-space-size=32'];
+
 export interface Started {
   url: string;
   child: ChildProcess;

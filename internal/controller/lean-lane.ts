@@ -2,7 +2,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../../lib/adapter/logger';
 import type { RateLimiter } from '../../lib/adapter/rate-limiter';
 import { ValidationError } from '../../lib/domain/errors';
-import { requestContext } from '../../lib/observability/request-context';
 import type { Auth } from './auth';
 import type { LeanRoute } from './controller';
 import { DEFAULT_BODY_LIMIT } from './json-body';
@@ -69,33 +68,31 @@ export class LeanLane {
 
   private async run(route: LeanRoute, req: IncomingMessage, res: ServerResponse): Promise<void> {
     for (const [name, value] of this.parts.headers) res.setHeader(name, value);
-    const requestId = this.parts.observe(req, res, () => route.path);
-    await requestContext.run({ requestId }, async () => {
-      try {
-        await enforceRateLimit(this.parts.rateLimiter, 'ip', this.parts.clientAddress(req));
-        const principal = (await this.parts.auth.authenticate(req.headers.authorization, 'POST', route.auth))!;
-        const body = parseJson(await readBody(req));
-        const answer = await route.handle({ principal, body, header: (name) => headerValue(req, name) });
-        const text = JSON.stringify(answer.json);
-        res.statusCode = answer.status;
-        if (answer.headers) for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
-        res.setHeader('Content-Type', 'application/json; charset=utf-8');
-        res.setHeader('Content-Length', Buffer.byteLength(text));
-        res.end(text);
-      } catch (error) {
-        const problem = problemFor(error);
-        logFailure(this.parts.logger, problem, error, { method: req.method, path: route.path });
-        if (res.headersSent) {
-          res.destroy();
-          return;
-        }
-        const { status, headers, body } = problemResponse(problem);
-        res.statusCode = status;
-        for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
-        res.setHeader('Content-Length', Buffer.byteLength(body));
-        res.end(body);
+    this.parts.observe(req, res, () => route.path);
+    try {
+      await enforceRateLimit(this.parts.rateLimiter, 'ip', this.parts.clientAddress(req));
+      const principal = (await this.parts.auth.authenticate(req.headers.authorization, 'POST', route.auth))!;
+      const body = parseJson(await readBody(req));
+      const answer = await route.handle({ principal, body, header: (name) => headerValue(req, name) });
+      const text = JSON.stringify(answer.json);
+      res.statusCode = answer.status;
+      if (answer.headers) for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
+      res.setHeader('Content-Type', 'application/json; charset=utf-8');
+      res.setHeader('Content-Length', Buffer.byteLength(text));
+      res.end(text);
+    } catch (error) {
+      const problem = problemFor(error);
+      logFailure(this.parts.logger, problem, error, { method: req.method, path: route.path, requestId: res.getHeader('X-Request-Id') });
+      if (res.headersSent) {
+        res.destroy();
+        return;
       }
-    });
+      const { status, headers, body } = problemResponse(problem);
+      res.statusCode = status;
+      for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+      res.setHeader('Content-Length', Buffer.byteLength(body));
+      res.end(body);
+    }
   }
 }
 

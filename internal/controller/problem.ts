@@ -95,11 +95,12 @@ export function problemFor(error: unknown): Problem {
 }
 
 /** Server-side failures are logged once with their cause; the client only ever sees the problem. */
-export function logFailure(logger: Logger, problem: Problem, error: unknown, request: { method?: string; path: string }): void {
+export function logFailure(logger: Logger, problem: Problem, error: unknown, request: { method?: string; path: string; requestId: unknown }): void {
   if (problem.status < 500) return;
   const level = problem.status === 503 ? 'warn' : 'error';
   const cause = error instanceof Error ? (error.cause ?? error) : error;
   logger[level]('request failed', {
+    request_id: request.requestId,
     method: request.method,
     path: request.path,
     status: problem.status,
@@ -111,7 +112,7 @@ export function logFailure(logger: Logger, problem: Problem, error: unknown, req
 export function problemHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
     const problem = problemFor(error);
-    logFailure(logger, problem, error, req);
+    logFailure(logger, problem, error, { method: req.method, path: req.path, requestId: res.getHeader('X-Request-Id') });
     if (res.headersSent) {
       res.destroy();
       return;

@@ -3,7 +3,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import type { Logger } from '../../lib/adapter/logger';
 import type { Metrics } from '../../lib/adapter/metrics';
-import { requestContext } from '../../lib/observability/request-context';
 
 // Accept a caller's id only if it is short and plain, so it is safe to echo and to log.
 const ACCEPTABLE_ID = /^[A-Za-z0-9_\-.:]{1,128}$/;
@@ -14,7 +13,7 @@ const ACCEPTABLE_ID = /^[A-Za-z0-9_\-.:]{1,128}$/;
  * Express and the lean lane both start every request here.
  */
 export function observeRequest(logger: Logger, metrics: Metrics) {
-  return (req: IncomingMessage, res: ServerResponse, route: () => string): string => {
+  return (req: IncomingMessage, res: ServerResponse, route: () => string): void => {
     const incoming = req.headers['x-request-id'];
     const requestId = typeof incoming === 'string' && ACCEPTABLE_ID.test(incoming) ? incoming : randomUUID();
     res.setHeader('X-Request-Id', requestId);
@@ -25,7 +24,6 @@ export function observeRequest(logger: Logger, metrics: Metrics) {
       metrics.httpRequest(req.method!, pattern, res.statusCode, seconds);
       logger.info('request', { request_id: requestId, method: req.method, route: pattern, status: res.statusCode, duration_ms: seconds * 1e3 });
     });
-    return requestId;
   };
 }
 
@@ -33,7 +31,7 @@ export function requestContextMiddleware(logger: Logger, metrics: Metrics): Requ
   const observe = observeRequest(logger, metrics);
   return (req, res, next) => {
     // Unmatched paths share one label: raw paths would let any client create unbounded series.
-    const requestId = observe(req, res, () => (req.route?.path as string | undefined) ?? 'unmatched');
-    requestContext.run({ requestId }, next);
+    observe(req, res, () => (req.route?.path as string | undefined) ?? 'unmatched');
+    next();
   };
 }

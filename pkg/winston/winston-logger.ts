@@ -1,12 +1,11 @@
 import winston from 'winston';
 import type { LogFields, Logger } from '../../lib/adapter/logger';
-import { requestContext } from '../../lib/observability/request-context';
 import { BatchedStdout, BatchedStdoutTransport } from './batched-stdout';
 
 // One per process: every logger of the process writes through it, in order.
 let stdout: BatchedStdout | undefined;
 
-/** JSON lines on stdout; every line made while serving a request carries its `request_id`. */
+/** JSON lines on stdout. Lines about a request (its access line, its failure) carry its `request_id`. */
 export class WinstonLogger implements Logger {
   private readonly logger: winston.Logger;
 
@@ -20,8 +19,7 @@ export class WinstonLogger implements Logger {
   }
 
   private write(level: string, message: string, fields?: LogFields): void {
-    const requestId = requestContext.getStore()?.requestId;
-    this.logger.log(level, message, requestId ? { request_id: requestId, ...fields } : fields);
+    this.logger.log(level, message, fields);
   }
 
   debug(message: string, fields?: LogFields): void {

@@ -70,7 +70,8 @@ local lock = holdId .. ':' .. userId
 -- Expired members stay in the seats ZSET (one per seat at most) until takeExpired reports them, so the
 -- ZSET outlives its last hold by a grace period.
 for i = 5, #KEYS do
-  redis.call('SET', KEYS[i], lock, 'PX', ttl)
+  -- At the very instant the record says, so a seat's expiry reads back exactly as the hold's.
+  redis.call('SET', KEYS[i], lock, 'PXAT', expires)
   redis.call('ZADD', KEYS[3], expires, ARGV[i + 2])
 end
 keep(KEYS[3], ttl + ${LAPSED_TTL_MS})
@@ -150,7 +151,7 @@ else
   local lock = ARGV[1] .. ':' .. r[2]
   for i = 6, #KEYS do
     if redis.call('GET', KEYS[i]) == lock then
-      redis.call('PEXPIRE', KEYS[i], ttl)
+      redis.call('PEXPIREAT', KEYS[i], expires)
       redis.call('ZADD', KEYS[3], 'XX', expires, ARGV[i - 3])
     end
   end
@@ -160,13 +161,13 @@ r[7] = expires
 return r
 `;
 
-// KEYS: seat...   Reply: now, then per seat its lock value ('' when free) and PTTL.
+// KEYS: seat...   Reply: per seat its lock value ('' when free) and its expiry in Unix ms (PEXPIRETIME).
 const SEAT_HOLDS = `
-local out = {now}
+local out = {}
 for i = 1, #KEYS do
   local lock = redis.call('GET', KEYS[i])
   out[#out + 1] = lock or ''
-  out[#out + 1] = lock and redis.call('PTTL', KEYS[i]) or -2
+  out[#out + 1] = lock and redis.call('PEXPIRETIME', KEYS[i]) or -2
 end
 return out
 `;

@@ -103,13 +103,12 @@ export class RedisHoldStore implements HoldStore {
       for (let start = 0; start < seatIds.length; start += SEAT_HOLDS_CHUNK) {
         const chunk = seatIds.slice(start, start + SEAT_HOLDS_CHUNK);
         const reply = (await HOLD_SCRIPTS.seatHolds.run(this.client, chunk.map(k.seat), [])) as Array<string | number>;
-        const now = Number(reply[0]);
         chunk.forEach((seatId, i) => {
-          const lock = String(reply[1 + 2 * i]);
-          const left = Number(reply[2 + 2 * i]);
+          const lock = String(reply[2 * i]);
+          const expiresAtMs = Number(reply[1 + 2 * i]);
           const colon = lock.indexOf(':');
-          if (colon < 0 || left === -2) return;
-          result.set(seatId, { holdId: lock.slice(0, colon), userId: lock.slice(colon + 1), expiresAt: new Date(now + Math.max(left, 0)) });
+          if (colon < 0 || expiresAtMs < 0) return;
+          result.set(seatId, { holdId: lock.slice(0, colon), userId: lock.slice(colon + 1), expiresAt: new Date(expiresAtMs) });
         });
       }
       return result;

@@ -61,6 +61,26 @@ export function eventBusContract(open: Factory): void {
     expect((await buses[1].since(eventId, all![2]!.id + 3))?.map((m) => m.data.n)).toEqual([7, 8, 9]);
   });
 
+  it('keeps order and consecutive ids for many messages published at once, live and in history', async () => {
+    const eventId = newId();
+    const received: BusMessage[] = [];
+    const off = await buses[1].subscribe(eventId, (_, m) => received.push(m));
+    await Promise.all(Array.from({ length: 250 }, (_, n) => buses[n % 2].publish(eventId, n % 3 === 0 ? 'capacity' : 'seat', { n })));
+    const deadline = Date.now() + 5_000;
+    while (received.length < 250 && Date.now() < deadline) await settle();
+    off();
+    const ids = received.map((m) => m.id);
+    expect(ids).toEqual(Array.from({ length: 250 }, (_, i) => ids[0]! + i));
+    // Per publisher, in the order it published (two processes interleave as they reach the backbone).
+    for (const parity of [0, 1]) {
+      const mine = received.map((m) => m.data.n as number).filter((n) => n % 2 === parity);
+      expect(mine).toEqual([...mine].sort((x, y) => x - y));
+    }
+    expect(received.find((m) => m.data.n === 3)?.type).toBe('capacity');
+    const retained = await buses[0].since(eventId, ids[0]! + 244);
+    expect(retained?.map((m) => [m.id, m.data.n])).toEqual(received.slice(245).map((m) => [m.id, m.data.n]));
+  });
+
   it('keeps ids of different events independent', async () => {
     const a = newId();
     const b = newId();

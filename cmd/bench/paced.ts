@@ -29,12 +29,14 @@ export async function paced(options: PacedOptions, recorder: Recorder): Promise<
     const wait = due - performance.now();
     if (wait > 1) await sleep(wait);
     const { path, headers } = options.request(i);
+    // From the due time when sent late (the wait counts), from the send when the timer fired a little early.
+    const from = Math.min(due, performance.now());
     pending.push(
       new Promise<void>((resolve) => {
         const req = request({ agent, hostname, port, path, method: 'GET', headers }, (res) => {
           res.resume();
           res.on('end', () => {
-            recorder.record(res.statusCode!, performance.now() - due);
+            recorder.record(res.statusCode!, performance.now() - from);
             resolve();
           });
         });

@@ -10,21 +10,22 @@ const MAX_ENTRIES = 100_000;
  * a fresh check did, except expiry, which is checked on every hit.
  */
 export class VerifiedTokens {
-  private readonly entries = new Map<string, { principal: Principal; expiresAtMs: number }>();
+  // One object per entry besides the key: at 100,000 buyers every major GC walks them all.
+  private readonly entries = new Map<string, Principal & { expiresAtMs: number }>();
 
   constructor(private readonly maxEntries = MAX_ENTRIES) {}
 
   get(token: string, nowMs: number): Principal | undefined {
     const entry = this.entries.get(token);
     if (entry === undefined) return undefined;
-    if (entry.expiresAtMs > nowMs) return entry.principal;
+    if (entry.expiresAtMs > nowMs) return entry;
     this.entries.delete(token);
     return undefined;
   }
 
   add(token: string, principal: Principal, expiresAtMs: number): void {
     if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(token, { principal, expiresAtMs });
+    this.entries.set(token, { userId: principal.userId, role: principal.role, expiresAtMs });
   }
 
   get size(): number {

@@ -32,3 +32,19 @@ describe('MemoryHoldStore', () => {
     expect(await store.get(outcome.hold.id)).toBeNull();
   });
 });
+
+describe('MemoryHoldStore indexes', () => {
+  it('keeps counts right when the only hold of an event lapses during the next request', async () => {
+    let now = Date.now();
+    const store = new MemoryHoldStore({ now: () => new Date(now) });
+    const request = (holdId: string, seatIds: string[]) => ({ holdId, eventId: 'e', userId: 'u', seatIds, ttlMs: 1_000, maxPerUser: 2 });
+    expect((await store.holdSeats(request('h1', ['a', 'b']))).ok).toBe(true);
+    now += 1_001;
+    expect((await store.holdSeats(request('h2', ['a', 'b']))).ok).toBe(true);
+    expect(await store.heldCount('e')).toBe(2);
+    expect((await store.holdSeats(request('h3', ['c']))).ok).toBe(false);
+    expect(await store.release('h2')).not.toBeNull();
+    expect(await store.heldCount('e')).toBe(0);
+    expect(await store.takeExpired('e')).toEqual({ seatIds: ['a', 'b'], places: 0 });
+  });
+});

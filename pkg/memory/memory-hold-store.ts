@@ -1,18 +1,34 @@
 import type { Clock } from '../../lib/adapter/clock';
 import type { ExpiredHolds, HoldOutcome, HoldStore, QuantityHoldRequest, SeatHoldInfo, SeatHoldRequest } from '../../lib/adapter/hold-store';
 import type { Hold } from '../../lib/domain/hold';
+import { OrderStatisticTree } from './order-statistic-tree';
+
+type Expiry = readonly [expiresAtMs: number, holdId: string];
+const byExpiry = (a: Expiry, b: Expiry) => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
+
+/** One event's live holds, indexed so that no operation walks all of them. */
+interface EventHolds {
+  /** Live holds by expiry: what lapsed is popped off the front. */
+  expiries: OrderStatisticTree<Expiry>;
+  /** Seats and places held by live holds. */
+  held: number;
+  /** Live hold ids per user, for the per-user cap. */
+  byUser: Map<string, Set<string>>;
+}
 
 /**
  * The HoldStore of the embedded mode (one process). Each method does all its checks and writes
  * synchronously before its first await, so on Node's single thread every operation is atomic, as the
  * Redis scripts are. Expiry is lazy: a hold whose `expiresAt` has passed by the injected Clock is ignored
- * at once and dropped the next time its event is touched, so no sweeper is needed for correctness.
+ * at once and dropped the next time its event is touched, so no sweeper is needed for correctness. The
+ * cost of an operation is that of the seats it names (and of the holds that lapsed since the last one),
+ * not of every hold of the event.
  */
 export class MemoryHoldStore implements HoldStore {
   private readonly holds = new Map<string, Hold>();
   /** `${eventId}/${seatId}` -> id of the hold that took the seat last (live or not). */
   private readonly seatLocks = new Map<string, string>();
-  private readonly holdsByEvent = new Map<string, Set<string>>();
+  private readonly events = new Map<string, EventHolds>();
   /** Last fencing token per event (kept for the life of the process). */
   private readonly fences = new Map<string, number>();
   /** Holds found expired and not yet reported by takeExpired, per event. */
@@ -21,8 +37,8 @@ export class MemoryHoldStore implements HoldStore {
   constructor(private readonly clock: Clock) {}
 
   async holdSeats(request: SeatHoldRequest): Promise<HoldOutcome> {
-    const live = this.liveHolds(request.eventId);
-    const limited = this.userLimit(live, request.userId, request.seatIds.length, request.maxPerUser);
+    const event = this.purged(request.eventId);
+    const limited = this.userLimit(event, request.userId, request.seatIds.length, request.maxPerUser);
     if (limited) return limited;
     const conflicts: Array<{ seatId: string; expiresAt: Date }> = [];
     for (const seatId of request.seatIds) {
@@ -30,20 +46,19 @@ export class MemoryHoldStore implements HoldStore {
       if (holder) conflicts.push({ seatId, expiresAt: holder.expiresAt });
     }
     if (conflicts.length > 0) return { ok: false, reason: 'seats_taken', conflicts };
-    const hold = this.insert(request, [...request.seatIds], request.seatIds.length);
+    const hold = this.insert(event, request, [...request.seatIds], request.seatIds.length);
     for (const seatId of hold.seatIds) this.seatLocks.set(`${hold.eventId}/${seatId}`, hold.id);
     return { ok: true, hold: copy(hold) };
   }
 
   async holdQuantity(request: QuantityHoldRequest): Promise<HoldOutcome> {
-    const live = this.liveHolds(request.eventId);
-    const limited = this.userLimit(live, request.userId, request.quantity, request.maxPerUser);
+    const event = this.purged(request.eventId);
+    const limited = this.userLimit(event, request.userId, request.quantity, request.maxPerUser);
     if (limited) return limited;
-    const taken = placesHeld(live);
-    if (taken + request.quantity > request.capacity) {
-      return { ok: false, reason: 'capacity_exhausted', available: Math.max(0, request.capacity - taken) };
+    if (event.held + request.quantity > request.capacity) {
+      return { ok: false, reason: 'capacity_exhausted', available: Math.max(0, request.capacity - event.held) };
     }
-    return { ok: true, hold: copy(this.insert(request, [], request.quantity)) };
+    return { ok: true, hold: copy(this.insert(event, request, [], request.quantity)) };
   }
 
   async get(holdId: string, eventId?: string): Promise<Hold | null> {
@@ -61,7 +76,10 @@ export class MemoryHoldStore implements HoldStore {
   async extend(holdId: string, expiresAt: Date): Promise<Hold | null> {
     const hold = this.live(holdId);
     if (!hold) return null;
+    const { expiries } = this.eventOf(hold.eventId);
+    expiries.delete([hold.expiresAt.getTime(), hold.id]);
     hold.expiresAt = new Date(expiresAt.getTime());
+    expiries.insert([hold.expiresAt.getTime(), hold.id]);
     return copy(hold);
   }
 
@@ -75,11 +93,11 @@ export class MemoryHoldStore implements HoldStore {
   }
 
   async heldCount(eventId: string): Promise<number> {
-    return placesHeld(this.liveHolds(eventId));
+    return this.purged(eventId).held;
   }
 
   async takeExpired(eventId: string): Promise<ExpiredHolds> {
-    this.liveHolds(eventId);
+    this.purged(eventId);
     const lapsed = this.lapsed.get(eventId) ?? [];
     this.lapsed.delete(eventId);
     // A seat taken again since its hold lapsed is not free: it is not reported.
@@ -88,7 +106,7 @@ export class MemoryHoldStore implements HoldStore {
     return { seatIds: [...new Set(seatIds)], places };
   }
 
-  private insert(request: { holdId: string; eventId: string; userId: string; ttlMs: number }, seatIds: string[], quantity: number): Hold {
+  private insert(event: EventHolds, request: { holdId: string; eventId: string; userId: string; ttlMs: number }, seatIds: string[], quantity: number): Hold {
     const now = this.clock.now().getTime();
     // Like the Redis store: never below the clock in ms, so tokens look and order the same in both.
     const fencingToken = Math.max((this.fences.get(request.eventId) ?? 0) + 1, now);
@@ -104,14 +122,17 @@ export class MemoryHoldStore implements HoldStore {
       expiresAt: new Date(now + request.ttlMs),
     };
     this.holds.set(hold.id, hold);
-    let ids = this.holdsByEvent.get(hold.eventId);
-    if (!ids) this.holdsByEvent.set(hold.eventId, (ids = new Set()));
-    ids.add(hold.id);
+    event.expiries.insert([hold.expiresAt.getTime(), hold.id]);
+    event.held += quantity;
+    let mine = event.byUser.get(hold.userId);
+    if (!mine) event.byUser.set(hold.userId, (mine = new Set()));
+    mine.add(hold.id);
     return hold;
   }
 
-  private userLimit(live: Hold[], userId: string, adding: number, limit: number): HoldOutcome | null {
-    const held = placesHeld(live.filter((hold) => hold.userId === userId));
+  private userLimit(event: EventHolds, userId: string, adding: number, limit: number): HoldOutcome | null {
+    let held = 0;
+    for (const id of event.byUser.get(userId) ?? []) held += this.holds.get(id)?.quantity ?? 0;
     return held + adding > limit ? { ok: false, reason: 'user_limit', held, limit } : null;
   }
 
@@ -119,10 +140,7 @@ export class MemoryHoldStore implements HoldStore {
     const hold = this.holds.get(holdId);
     if (!hold) return null;
     if (hold.expiresAt.getTime() > this.clock.now().getTime()) return hold;
-    this.remove(hold);
-    const lapsed = this.lapsed.get(hold.eventId);
-    if (lapsed) lapsed.push(hold);
-    else this.lapsed.set(hold.eventId, [hold]);
+    this.lapse(hold);
     return null;
   }
 
@@ -131,11 +149,29 @@ export class MemoryHoldStore implements HoldStore {
     return holdId === undefined ? null : this.live(holdId);
   }
 
-  /** The event's live holds; drops the expired ones on the way (the lazy part of lazy expiry). */
-  private liveHolds(eventId: string): Hold[] {
-    const ids = this.holdsByEvent.get(eventId);
-    if (!ids) return [];
-    return [...ids].map((id) => this.live(id)).filter((hold): hold is Hold => hold !== null);
+  private eventOf(eventId: string): EventHolds {
+    let event = this.events.get(eventId);
+    if (!event) this.events.set(eventId, (event = { expiries: new OrderStatisticTree(byExpiry), held: 0, byUser: new Map() }));
+    return event;
+  }
+
+  /** The event's holds with every lapsed one dropped (the lazy part of lazy expiry): O(what lapsed). */
+  private purged(eventId: string): EventHolds {
+    const event = this.eventOf(eventId);
+    const now = this.clock.now().getTime();
+    for (let first = event.expiries.min(); first !== undefined && first[0] <= now; first = event.expiries.min()) {
+      const hold = this.holds.get(first[1]);
+      if (hold) this.lapse(hold);
+      else event.expiries.delete(first);
+    }
+    return event;
+  }
+
+  private lapse(hold: Hold): void {
+    this.remove(hold);
+    const lapsed = this.lapsed.get(hold.eventId);
+    if (lapsed) lapsed.push(hold);
+    else this.lapsed.set(hold.eventId, [hold]);
   }
 
   private remove(hold: Hold): void {
@@ -144,14 +180,15 @@ export class MemoryHoldStore implements HoldStore {
       const key = `${hold.eventId}/${seatId}`;
       if (this.seatLocks.get(key) === hold.id) this.seatLocks.delete(key);
     }
-    const ids = this.holdsByEvent.get(hold.eventId);
-    ids?.delete(hold.id);
-    if (ids?.size === 0) this.holdsByEvent.delete(hold.eventId);
+    const event = this.events.get(hold.eventId);
+    if (!event) return;
+    event.expiries.delete([hold.expiresAt.getTime(), hold.id]);
+    event.held -= hold.quantity;
+    const mine = event.byUser.get(hold.userId);
+    mine?.delete(hold.id);
+    // The event's entry stays (a few bytes): callers hold it across the removals they cause.
+    if (mine?.size === 0) event.byUser.delete(hold.userId);
   }
-}
-
-function placesHeld(holds: Hold[]): number {
-  return holds.reduce((sum, hold) => sum + hold.quantity, 0);
 }
 
 function copy(hold: Hold): Hold {

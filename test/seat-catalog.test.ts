@@ -66,4 +66,18 @@ describe(`seat catalog ${shared ? 'across two processes' : 'in one process'}`, (
     await available();
     expect((await hold(sold)).status).toBe(201);
   });
+
+  it('confirms a refusal with Postgres: news of a sale that arrives after the seat was freed refuses nothing', async () => {
+    const { event, seats } = await createSeatedEvent(seller, 1);
+    const seatId = seats[0]!.id as string;
+    const hold = async () =>
+      holder.http.post('/api/v1/holds').set('Authorization', await holder.auth(`catalog-${randomUUID()}`)).send({ event_id: event.id, seat_ids: [seatId], ttl_seconds: 1 });
+    expect((await hold()).status).toBe(201);
+    // A late message, as when a reservation's news arrives after its expiry's from another process.
+    const late = await seen(event.id, seatId, 'reserved');
+    await seller.runtime.container.get<EventBus>(EventBus).publish(event.id, 'seat', { seat_id: seatId, status: 'reserved' });
+    await late();
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect((await hold()).status).toBe(201);
+  });
 });

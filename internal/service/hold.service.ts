@@ -138,7 +138,8 @@ export class HoldService {
     const found = await this.catalog.statuses(eventId, seatIds);
     const unknown = seatIds.flatMap((id, i) => (found.has(id) ? [] : [{ field: `seat_ids[${i}]`, message: `${id} is not a seat of this event` }]));
     if (unknown.length > 0) throw new ValidationError(unknown);
-    const gone = seatIds.filter((id) => found.get(id) !== 'available');
+    const maybeGone = seatIds.filter((id) => found.get(id) !== 'available');
+    const gone = maybeGone.length > 0 ? await this.catalog.confirmUnavailable(eventId, maybeGone) : maybeGone;
     if (gone.length > 0) {
       throw new ConflictError('seats-unavailable', 'Some of the seats are already reserved or sold.', { extensions: { conflicting_seat_ids: gone } });
     }

@@ -93,8 +93,9 @@ export class PurchaseService {
       },
     );
     this.metrics.ticket('reserved', tickets.length);
-    await this.release(hold);
+    // News of the sale first: a slow release must not let it arrive after the ticket's later changes.
     this.availability.ticketsChanged(tickets);
+    await this.release(hold);
     return tickets;
   }
 

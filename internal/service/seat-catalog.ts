@@ -22,8 +22,9 @@ interface Entry {
  * The stored status of every seat of the events being held, kept in this process so that a hold does not
  * read Postgres. It listens to the EventBus, which carries every reservation, sale, cancellation and
  * expiry from every process within milliseconds, and re-reads each event every few seconds in case a
- * message was lost. Being stale can only cost a buyer a hold that the purchase then refuses: Postgres's
- * constraints decide every sale. Seats it does not know (added since the last read) are looked up.
+ * message was lost. It answers "available" on its own; a refusal is confirmed with Postgres first
+ * (`confirmUnavailable`), so staleness can only cost a buyer a hold that the purchase then refuses:
+ * Postgres's constraints decide every sale. Seats it does not know (added since the last read) are looked up.
  */
 @injectable()
 export class SeatCatalog {
@@ -52,6 +53,19 @@ export class SeatCatalog {
       }
     }
     return found;
+  }
+
+  /**
+   * Which of `seatIds` Postgres says are not available now; the catalog takes its word. A refusal is
+   * confirmed here before it is given: messages from different processes can arrive out of order (a
+   * reservation's news after its expiry's), so the catalog may say `reserved` for a seat that is free.
+   */
+  async confirmUnavailable(eventId: string, seatIds: readonly string[]): Promise<string[]> {
+    const stored = await this.seats.findMany(eventId, seatIds);
+    const entry = this.ready.get(eventId);
+    for (const seat of stored) if (entry) this.apply(entry, { id: 0, type: 'seat', data: { seat_id: seat.id, status: seat.status } });
+    const available = new Set(stored.filter((seat) => seat.status === 'available').map((seat) => seat.id));
+    return seatIds.filter((id) => !available.has(id));
   }
 
   /** A change made by this process, known before its bus message comes back. */

@@ -21,7 +21,7 @@ export interface EventDetail extends EventView {
 
 // How long the hot paths may act on an event as read before: bounds what another process's edit takes
 // to reach them (edits in this process reach them at once).
-export const EVENT_CACHE_MS = 1_000;
+const EVENT_CACHE_MS = 1_000;
 const MAX_CACHED_EVENTS = 1_000;
 
 @injectable()
@@ -52,7 +52,7 @@ export class EventService {
   }
 
   /**
-   * The event as read at most EVENT_CACHE_MS ago, for the hot paths (holds, purchases, queue look-ups),
+   * The event as read at most EVENT_CACHE_MS ago, for the hot paths (holds, purchases, queue joins),
    * which would otherwise read the same row from Postgres on every request of an on-sale. Concurrent
    * misses share one read. Reads that show an event to a client use `require`.
    */
@@ -102,14 +102,12 @@ export class EventService {
       }
     }
     const event: Event = { ...draft, id, createdAt: current.createdAt, updatedAt: this.clock.now() };
-    this.recent.delete(id);
     if (!(await this.events.update(event))) throw new NotFoundError('Event', id);
     this.recent.delete(id);
     return this.view(event);
   }
 
   async delete(id: string): Promise<void> {
-    this.recent.delete(id);
     if (!(await this.events.delete(id))) throw new NotFoundError('Event', id);
     this.recent.delete(id);
   }

@@ -73,8 +73,7 @@ export class HoldService {
     }
     // Holds may take what no live ticket has. A purchase racing this read can let holds overshoot by what
     // it just bought; Postgres's capacity trigger still refuses the surplus at purchase.
-    const live = await this.tickets.countLive(event.id);
-    const capacity = Math.max(0, (event.totalTickets ?? 0) - live.reserved - live.sold);
+    const capacity = Math.max(0, (event.totalTickets ?? 0) - (await this.tickets.countLiveStanding(event.id)));
     return this.announced(this.unwrap(await this.store.holdQuantity({ ...base, quantity, capacity })), 'held');
   }
 

@@ -31,7 +31,7 @@ export class QueueService {
   ) {}
 
   async join(principal: Principal, eventId: string): Promise<JoinedEntry> {
-    const event = await this.events.require(eventId);
+    const event = await this.events.current(eventId);
     const queue = this.requireQueue(event);
     const now = this.clock.now();
     if (!queueOpen(event, now)) {

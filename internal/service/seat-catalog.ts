@@ -4,7 +4,7 @@ import type { StoredSeatStatus } from '../../lib/domain/seat';
 import { SeatRepository } from '../../lib/repository/seat-repository';
 
 // A full re-read backs up the live updates, which pub/sub delivers at most once.
-export const CATALOG_RELOAD_MS = 5_000;
+const CATALOG_RELOAD_MS = 5_000;
 // Events that are on sale at once; the least recently used beyond this are dropped.
 const MAX_EVENTS = 64;
 const STORED: ReadonlySet<string> = new Set<StoredSeatStatus>(['available', 'reserved', 'sold']);
@@ -48,7 +48,7 @@ export class SeatCatalog {
     }
     if (unknown.length > 0) {
       for (const seat of await this.seats.findMany(eventId, unknown)) {
-        entry.statuses.set(seat.id, seat.status);
+        this.record(entry, seat.id, seat.status);
         found.set(seat.id, seat.status);
       }
     }
@@ -63,15 +63,15 @@ export class SeatCatalog {
   async confirmUnavailable(eventId: string, seatIds: readonly string[]): Promise<string[]> {
     const stored = await this.seats.findMany(eventId, seatIds);
     const entry = this.ready.get(eventId);
-    for (const seat of stored) if (entry) this.apply(entry, { id: 0, type: 'seat', data: { seat_id: seat.id, status: seat.status } });
+    if (entry) for (const seat of stored) this.record(entry, seat.id, seat.status);
     const available = new Set(stored.filter((seat) => seat.status === 'available').map((seat) => seat.id));
     return seatIds.filter((id) => !available.has(id));
   }
 
   /** A change made by this process, known before its bus message comes back. */
-  note(eventId: string, seatId: string, status: string): void {
+  note(eventId: string, seatId: string, status: StoredSeatStatus): void {
     const entry = this.ready.get(eventId);
-    if (entry) this.apply(entry, { id: 0, type: 'seat', data: { seat_id: seatId, status } });
+    if (entry) this.record(entry, seatId, status);
   }
 
   private async entry(eventId: string): Promise<Entry> {
@@ -131,8 +131,13 @@ export class SeatCatalog {
     if (message.type !== 'seat') return;
     const { seat_id: id, status } = message.data as { seat_id?: unknown; status?: unknown };
     if (typeof id !== 'string' || typeof status !== 'string' || !STORED.has(status)) return;
-    entry.statuses.set(id, status as StoredSeatStatus);
-    if (entry.loading) entry.arrivedWhileLoading.push([id, status as StoredSeatStatus]);
+    this.record(entry, id, status as StoredSeatStatus);
+  }
+
+  /** A status known now; one arriving while a re-read is in flight is re-applied on top of its result. */
+  private record(entry: Entry, seatId: string, status: StoredSeatStatus): void {
+    entry.statuses.set(seatId, status);
+    if (entry.loading) entry.arrivedWhileLoading.push([seatId, status]);
   }
 
   private drop(eventId: string): void {

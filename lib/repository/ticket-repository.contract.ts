@@ -201,9 +201,13 @@ export function ticketRepositoryContract(open: () => Promise<TicketContractDeps>
     const [last] = await d.tickets.reserve(request(eventId, { quantity: 1 }));
     expect(last!.seatId).toBeNull();
     await expect(d.tickets.reserve(request(eventId, { quantity: 1 }))).rejects.toMatchObject({ code: 'sold-out' });
+    expect(await d.tickets.countLiveStanding(eventId)).toBe(3);
     await d.tickets.transition({ ticketId: last!.id, to: 'cancelled', actor: 'x', reason: 'x', now: new Date() });
-    await d.tickets.reserve(request(eventId, { quantity: 1 }));
-    expect(await d.tickets.countLive(eventId)).toEqual({ reserved: 3, sold: 0 });
+    expect(await d.tickets.countLiveStanding(eventId)).toBe(2);
+    const [again] = await d.tickets.reserve(request(eventId, { quantity: 1 }));
+    await d.tickets.transition({ ticketId: again!.id, to: 'sold', actor: 'x', reason: 'x', now: new Date() });
+    expect(await d.tickets.countLive(eventId)).toEqual({ reserved: 2, sold: 1 });
+    expect(await d.tickets.countLiveStanding(eventId)).toBe(3);
   });
 
   describe('with no hold layer in front: the database alone', () => {

@@ -88,7 +88,9 @@ export interface TicketRepository {
    */
   sweepExpired(now: Date, limit: number): Promise<ExpiredTicket[] | null>;
 
-  /** Live tickets of the event by status (event counts, standing capacity left for holds). */
+  /** Live tickets of the event by status (event counts). */
   countLive(eventId: string): Promise<LiveCounts>;
+  /** Live (reserved or sold) tickets of a standing event, as kept for its capacity: O(1), for holds. */
+  countLiveStanding(eventId: string): Promise<number>;
 }
 export const TicketRepository = Symbol.for('TicketRepository');

@@ -2,8 +2,8 @@ import { inject, injectable } from 'inversify';
 import type { Kysely } from 'kysely';
 import type { IdempotencyBegin, IdempotencyKeyRef, IdempotencyStore, StoredResponse } from '../../lib/repository/idempotency-store';
 import { KYSELY } from './database';
-import { guarded } from './errors';
-import { Batch } from './batch';
+import { guarded, isUnavailable } from './errors';
+import { Batch } from '../system/batch';
 import { abandonKeyStatement, claimKeysStatement, completeKeysStatement, findKeyStatement } from './idempotency-statements';
 import type { Database } from './tables';
 
@@ -22,7 +22,7 @@ interface Claim {
 export class PostgresIdempotencyStore implements IdempotencyStore {
   // Every purchase and confirm with a key claims it first and records its response last: one statement per
   // turn of the event loop for each, not one per request.
-  private readonly claims = new Batch<Claim, boolean>((claims) => this.claim(claims));
+  private readonly claims = new Batch<Claim, boolean>((claims) => this.claim(claims), isUnavailable);
   private readonly completions = new Batch<{ ref: IdempotencyKeyRef; response: StoredResponse }>(async (done) => {
     await completeKeysStatement(this.db, {
       userIds: done.map((d) => d.ref.userId),
@@ -32,7 +32,7 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
       bodies: done.map((d) => d.response.body),
     });
     return done.map(() => undefined);
-  });
+  }, isUnavailable);
 
   constructor(@inject(KYSELY) private readonly db: Kysely<Database>) {}
 

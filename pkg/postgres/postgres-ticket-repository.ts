@@ -6,10 +6,10 @@ import type { Page, PageRequest } from '../../lib/domain/page';
 import { EXPIRY_REASON, isDue, seatStatusFor, sourcesOf, SYSTEM_ACTOR, type Ticket, type TicketHistoryEntry } from '../../lib/domain/ticket';
 import type { ExpiredTicket, LiveCounts, ReservationRequest, TicketRepository, TransitionRequest } from '../../lib/repository/ticket-repository';
 import { KYSELY } from './database';
-import { guarded, pgConstraint } from './errors';
+import { guarded, isUnavailable, pgConstraint } from './errors';
 import type { Database } from './tables';
 import { reservePlaces, reserveSeats } from './ticket-reservation';
-import { Batch } from './batch';
+import { Batch } from '../system/batch';
 import { transitionStatement, type TransitionWanted } from './ticket-statements';
 import { applyTransition, expireDueIn, TICKET_COLUMNS, ticketWriteError, toTicket } from './ticket-writes';
 
@@ -20,7 +20,7 @@ const SWEEP_LOCK = sql<number>`hashtext('onsale:ticket-expiry-sweep')`;
 @injectable()
 export class PostgresTicketRepository implements TicketRepository {
   // Confirms reach this step in bursts: the ones of one turn of the event loop go as one statement.
-  private readonly transitions = new Batch<TransitionWanted, Ticket | null>((wanted) => this.transitionBatch(wanted));
+  private readonly transitions = new Batch<TransitionWanted, Ticket | null>((wanted) => this.transitionBatch(wanted), isUnavailable);
 
   constructor(@inject(KYSELY) private readonly db: Kysely<Database>) {}
 
@@ -125,7 +125,8 @@ export class PostgresTicketRepository implements TicketRepository {
     return wanted.map((w) => {
       const row = first.get(w.ticketId) === w ? moved.get(w.ticketId) : undefined;
       if (!row) return null;
-      return { id: row.id, eventId: row.eventId, seatId: row.seatId, userId: row.userId, status: row.status, priceCents: row.priceCents, reservedUntil: row.reservedUntil, holdId: row.holdId, createdAt: row.createdAt, updatedAt: row.updatedAt, version: Number(row.version) };
+      const { seatChecked: _checked, ...ticket } = row;
+      return toTicket(ticket);
     });
   }
 
@@ -141,6 +142,13 @@ export class PostgresTicketRepository implements TicketRepository {
         return expireDueIn(tx, { all: true }, now, { limit, skipLocked: true });
       }),
     );
+  }
+
+  countLiveStanding(eventId: string): Promise<number> {
+    return guarded(async () => {
+      const row = await this.db.selectFrom('eventLiveTickets').select('live').where('eventId', '=', eventId).executeTakeFirst();
+      return row?.live ?? 0;
+    });
   }
 
   countLive(eventId: string): Promise<LiveCounts> {

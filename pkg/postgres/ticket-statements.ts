@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { TicketStatus } from '../../lib/domain/ticket';
 import type { StoredSeatStatus } from '../../lib/domain/seat';
 import { prepare } from './prepared';
+import type { TicketRow } from './ticket-writes';
 
 // The purchase and the transitions, each one statement (data-modifying CTEs) instead of five or six: every
 // round trip costs a socket write and a backend wake-up on both sides, and on a busy box that dominated the
@@ -86,20 +87,6 @@ export const reservePlacesStatement = prepare<Purchase, { reserved: number }>('r
   )
   SELECT count(*)::int AS reserved FROM inserted`);
 
-export interface MovedTicketRow {
-  id: string;
-  eventId: string;
-  seatId: string | null;
-  userId: string;
-  status: TicketStatus;
-  priceCents: number;
-  reservedUntil: Date;
-  holdId: string | null;
-  createdAt: Date;
-  updatedAt: Date;
-  version: number;
-}
-
 /** One ticket's move in a `transitionStatement` batch. */
 export interface TransitionWanted {
   ticketId: string;
@@ -124,7 +111,7 @@ export interface TransitionWanted {
  */
 export const transitionStatement = prepare<
   { [K in keyof TransitionWanted as `${K}s`]: Array<K extends 'from' ? string : TransitionWanted[K]> },
-  MovedTicketRow & { fromStatus: TicketStatus }
+  TicketRow & { seatChecked: null }
 >('transition_tickets', (p) => sql`
   WITH wanted AS (
     SELECT * FROM unnest(
@@ -156,7 +143,7 @@ export const transitionStatement = prepare<
     INSERT INTO ticket_history (id, ticket_id, from_status, to_status, actor, reason, at)
     SELECT m.history_id, m.id, m.from_status, m.status, m.actor, m.reason, m.at FROM moved m
   )
-  SELECT m.id, m.event_id, m.seat_id, m.user_id, m.status, m.price_cents, m.reserved_until, m.hold_id, m.created_at, m.updated_at, m.version, m.from_status,
+  SELECT m.id, m.event_id, m.seat_id, m.user_id, m.status, m.price_cents, m.reserved_until, m.hold_id, m.created_at, m.updated_at, m.version,
     CASE WHEN m.seat_id IS NOT NULL AND m.seat_from <> m.seat_to AND NOT EXISTS (SELECT 1 FROM seat WHERE seat.id = m.seat_id)
       THEN raise_invariant_violation('seat ' || m.seat_id || ' is not ' || m.seat_from || ' as ticket ' || m.id || ' says') END AS seat_checked
   FROM moved m`);

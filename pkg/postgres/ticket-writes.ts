@@ -14,7 +14,10 @@ export const TICKET_COLUMNS = [
   'id', 'eventId', 'seatId', 'userId', 'status', 'priceCents', 'reservedUntil', 'holdId', 'createdAt', 'updatedAt', 'version',
 ] as const;
 
-export function toTicket(row: Pick<Selectable<TicketTable>, (typeof TICKET_COLUMNS)[number]>): Ticket {
+/** A ticket row as selected (`version` may come back as a string). */
+export type TicketRow = Pick<Selectable<TicketTable>, (typeof TICKET_COLUMNS)[number]>;
+
+export function toTicket(row: TicketRow): Ticket {
   return { ...row, version: Number(row.version) };
 }
 

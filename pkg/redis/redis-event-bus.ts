@@ -1,5 +1,6 @@
 import type { BusListener, BusMessage, EventBus } from '../../lib/adapter/event-bus';
 import type { RedisClient } from './client';
+import { Batch } from '../system/batch';
 import { guardRedis, LuaScript } from './lua-script';
 
 // One step per batch: take the event's next ids, append each message to its capped history, and publish the
@@ -17,15 +18,11 @@ redis.call('PUBLISH', ARGV[1], first .. '|' .. KEYS[1] .. '|' .. ARGV[4])
 return first
 `);
 
-// Messages published in one event-loop turn leave together, per event: at thousands of holds a second
-// that is one script call and one pub/sub delivery per batch instead of per change. Bounded per call.
+// What one event-loop turn publishes for an event leaves together (pkg/system/batch.ts): at thousands of
+// holds a second that is one script call and one pub/sub delivery per batch instead of per change.
 const MAX_BATCH = 100;
 
-interface Pending {
-  type: BusMessage['type'];
-  data: string;
-  done(error?: unknown): void;
-}
+type Outgoing = [type: BusMessage['type'], json: string];
 
 // History outlives any plausible reconnect; an idle event's keys then go away by themselves.
 const HISTORY_TTL_MS = 2 * 24 * 3600 * 1000;
@@ -36,7 +33,7 @@ const HISTORY_TTL_MS = 2 * 24 * 3600 * 1000;
  */
 export class RedisEventBus implements EventBus {
   private readonly listeners = new Map<string, Set<BusListener>>();
-  private readonly pending = new Map<string, Pending[]>();
+  private readonly batches = new Map<string, Batch<Outgoing>>();
   private readonly channel: string;
   private subscribed: Promise<void> | null = null;
 
@@ -58,31 +55,23 @@ export class RedisEventBus implements EventBus {
   }
 
   publish(eventId: string, type: BusMessage['type'], data: Record<string, unknown>): Promise<void> {
-    return new Promise((resolve, reject) => {
-      let batch = this.pending.get(eventId);
-      if (batch === undefined) {
-        this.pending.set(eventId, (batch = []));
-        setImmediate(() => this.flush(eventId));
-      }
-      batch.push({ type, data: JSON.stringify(data), done: (error) => (error === undefined ? resolve() : reject(error)) });
-    });
+    let batch = this.batches.get(eventId);
+    // A failed publish is every message's failure: nothing is retried one by one.
+    if (!batch) this.batches.set(eventId, (batch = new Batch((messages) => this.publishBatch(eventId, messages), () => true)));
+    return batch.add([type, JSON.stringify(data)]);
   }
 
-  private flush(eventId: string): void {
-    const batch = this.pending.get(eventId) ?? [];
-    this.pending.delete(eventId);
-    for (let start = 0; start < batch.length; start += MAX_BATCH) {
-      const part = batch.slice(start, start + MAX_BATCH);
-      const payload = `[${part.map((message) => `["${message.type}",${message.data}]`).join(',')}]`;
-      PUBLISH.run(
+  private async publishBatch(eventId: string, messages: Outgoing[]): Promise<void[]> {
+    for (let start = 0; start < messages.length; start += MAX_BATCH) {
+      const part = messages.slice(start, start + MAX_BATCH);
+      const payload = `[${part.map(([type, json]) => `["${type}",${json}]`).join(',')}]`;
+      await PUBLISH.run(
         this.client,
         [this.seqKey(eventId), this.historyKey(eventId)],
-        [this.channel, this.historyLength, HISTORY_TTL_MS, payload, ...part.flatMap((message) => [message.type, message.data])],
-      ).then(
-        () => part.forEach((message) => message.done()),
-        (error: unknown) => part.forEach((message) => message.done(error ?? new Error('publish failed'))),
+        [this.channel, this.historyLength, HISTORY_TTL_MS, payload, ...part.flat()],
       );
     }
+    return messages.map(() => undefined);
   }
 
   private onMessage = (raw: string): void => {

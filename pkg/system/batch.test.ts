@@ -6,7 +6,7 @@ describe('Batch', () => {
     const batch = new Batch<number, number>(async (items) => {
       runs.push(items);
       return items.map((n) => n * 10);
-    });
+    }, () => false);
     expect(await Promise.all([batch.add(1), batch.add(2), batch.add(3)])).toEqual([10, 20, 30]);
     expect(await batch.add(4)).toBe(40);
     expect(runs).toEqual([[1, 2, 3], [4]]);
@@ -30,7 +30,7 @@ describe('Batch', () => {
     const batch = new Batch<number>(async () => {
       runs++;
       throw down;
-    });
+    }, (error) => error === down);
     const results = await Promise.allSettled([batch.add(1), batch.add(2)]);
     expect(results).toEqual([{ status: 'rejected', reason: down }, { status: 'rejected', reason: down }]);
     expect(runs).toBe(1);

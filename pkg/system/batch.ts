@@ -1,5 +1,3 @@
-import { isUnavailable } from './errors';
-
 /**
  * Gathers the calls made while the event loop is busy with other work and runs them as one: under load,
  * many requests reach the same step in the same turn, and one statement for all of them costs one round
@@ -14,7 +12,7 @@ export class Batch<T, R = void> {
    */
   constructor(
     private readonly run: (items: T[]) => Promise<R[]>,
-    private readonly shared: (error: unknown) => boolean = isUnavailable,
+    private readonly shared: (error: unknown) => boolean,
   ) {}
 
   add(item: T): Promise<R> {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { signToken } from '../../pkg/jwt/sign-token';
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
     const seeded = await seed(server.url, adminToken, options.seats, options.capacity, stamp);
     eventIds = [seeded.seatedEventId, seeded.standingEventId, seeded.queuedEventId];
     const ctx: PhaseContext = {
-      options, apiUrl: server.url, apiPid: server.child.pid!, adminToken, jwtSecret, seeded, tmpDir, distDir: __dirname,
+      options, apiUrl: server.url, apiPid: server.child.pid!, adminToken, jwtSecret, seeded, tmpDir, distDir: __dirname, profileDir: options.profile ? profileDir : null,
       sideEnv: (name): Record<string, string> => (redisUrl ? { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `${prefix}${name}:` } : {}),
     };
     for (const phase of options.phases) {
@@ -112,10 +112,16 @@ async function main(): Promise<void> {
   process.exitCode = report.ok ? 0 : 1;
 }
 
-/** One summary per phase that loaded the API, cut from the server's profile(s) by the phase's window. */
+/**
+ * One summary per phase, cut by the phase's window from the profile(s) of the server it loaded: the API's
+ * at the top of profileDir, a reference server's in the folder named for its phase.
+ */
 function printProfiles(profileDir: string, results: PhaseResult[]): void {
-  const files = readdirSync(profileDir).filter((name) => name.endsWith('.cpuprofile')).map((name) => join(profileDir, name));
-  for (const result of results.filter((r) => r.phase !== 'ceiling' && r.phase !== 'express-baseline')) {
+  const profilesIn = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((name) => name.endsWith('.cpuprofile')).map((name) => join(dir, name)) : []);
+  for (const result of results) {
+    const own = join(profileDir, result.phase);
+    const files = result.phase === 'ceiling' || result.phase === 'express-baseline' ? profilesIn(own) : profilesIn(profileDir);
+    if (!files.length) continue;
     const summary = summarizeProfiles(files, { ...result.window, requests: result.requests });
     console.log(`\n${renderProfile(result.phase, summary)}`);
     writeFileSync(join(profileDir, `${result.phase.replace(/[^\w-]/g, '_')}.summary.json`), `${JSON.stringify(summary, null, 2)}\n`);

@@ -26,6 +26,8 @@ export interface PhaseContext {
   sideEnv(name: string): Record<string, string>;
   tmpDir: string;
   distDir: string;
+  /** With --profile: where CPU profiles go (the API's at the top, each reference server's in a folder named for its phase). */
+  profileDir: string | null;
 }
 
 const HOT_SEATS = 10;
@@ -60,7 +62,8 @@ export async function runPhase(phase: Phase, ctx: PhaseContext): Promise<{ resul
     case 'ceiling':
     case 'express-baseline': {
       const script = join(ctx.distDir, phase === 'ceiling' ? 'ceiling-server.js' : 'express-baseline.js');
-      const server = await startProcess(script, { PORT: '0', ...ctx.sideEnv(phase) }, join(ctx.tmpDir, `${phase}.log`), SERVER_NODE_FLAGS);
+      const flags = ctx.profileDir ? [...SERVER_NODE_FLAGS, '--cpu-prof', `--cpu-prof-dir=${join(ctx.profileDir, phase)}`] : SERVER_NODE_FLAGS;
+      const server = await startProcess(script, { PORT: '0', ...ctx.sideEnv(phase) }, join(ctx.tmpDir, `${phase}.log`), flags);
       try {
         return { results: await storm(phase, server.url, server.child.pid!), checks: [] };
       } finally {

@@ -51,11 +51,8 @@ export interface HoldStore {
   holdSeats(request: SeatHoldRequest): Promise<HoldOutcome>;
   /** Standing capacity: never lets live holds exceed `capacity`. */
   holdQuantity(request: QuantityHoldRequest): Promise<HoldOutcome>;
-  /**
-   * The live hold, or null once it expired or was released. `eventId`, when the caller already read the
-   * hold once, spares finding its event (null if the hold is not that event's).
-   */
-  get(holdId: string, eventId?: string): Promise<Hold | null>;
+  /** The live hold, or null once it expired or was released. */
+  get(holdId: string): Promise<Hold | null>;
   /**
    * Removes the live hold and frees what it held; null when it was not live. `known`, the hold as read
    * before (its event, holder and seats never change), spares reading it again. Ownership is the caller's check.

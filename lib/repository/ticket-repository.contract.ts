@@ -75,14 +75,6 @@ export function ticketRepositoryContract(open: () => Promise<TicketContractDeps>
     await expect(d.tickets.reserve(request(eventId, { seatIds: other.seatIds }))).rejects.toBeInstanceOf(NotFoundError);
   });
 
-  it('rolls everything back when verify throws', async () => {
-    const { eventId, seatIds } = await seatedEvent(1);
-    const failure = new ConflictError('hold-expired', 'gone');
-    await expect(d.tickets.reserve(request(eventId, { seatIds }), async () => { throw failure; })).rejects.toBe(failure);
-    expect(await d.seats.countByStatus(eventId)).toEqual({ available: 1, reserved: 0, sold: 0 });
-    expect(await d.tickets.countLive(eventId)).toEqual({ reserved: 0, sold: 0 });
-  });
-
   it('follows the lifecycle and moves the seat along; illegal moves are 409 and change nothing', async () => {
     const { eventId, seatIds } = await seatedEvent(1);
     const [ticket] = await d.tickets.reserve(request(eventId, { seatIds }));

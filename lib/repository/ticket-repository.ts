@@ -43,14 +43,13 @@ export interface LiveCounts {
  */
 export interface TicketRepository {
   /**
-   * In one transaction: expires due reservations in the way, moves each seat `available -> reserved`
+   * Atomically: expires due reservations in the way, moves each seat `available -> reserved`
    * (conditionally), inserts one `reserved` ticket per seat (or `quantity` standing tickets) with their
-   * history. `verify` runs last, inside the transaction; throwing from it rolls everything back (the
-   * purchase re-checks its hold there). Throws ConflictError `seats-unavailable` (with the seat ids) when a
+   * history; all or nothing. Throws ConflictError `seats-unavailable` (with the seat ids) when a
    * seat is not available, `sold-out` when standing capacity would be exceeded, NotFoundError for an
    * unknown event or seat.
    */
-  reserve(request: ReservationRequest, verify?: () => Promise<void>): Promise<Ticket[]>;
+  reserve(request: ReservationRequest): Promise<Ticket[]>;
 
   /** The ticket as stored (a due reservation still reads `reserved`: call `expireDue` first). */
   findById(id: string): Promise<Ticket | null>;

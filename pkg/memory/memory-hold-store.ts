@@ -61,9 +61,9 @@ export class MemoryHoldStore implements HoldStore {
     return { ok: true, hold: copy(this.insert(event, request, [], request.quantity)) };
   }
 
-  async get(holdId: string, eventId?: string): Promise<Hold | null> {
+  async get(holdId: string): Promise<Hold | null> {
     const hold = this.live(holdId);
-    return hold && (eventId === undefined || hold.eventId === eventId) ? copy(hold) : null;
+    return hold ? copy(hold) : null;
   }
 
   async release(holdId: string): Promise<Hold | null> {

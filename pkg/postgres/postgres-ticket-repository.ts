@@ -8,7 +8,7 @@ import type { ExpiredTicket, LiveCounts, ReservationRequest, TicketRepository, T
 import { KYSELY } from './database';
 import { guarded, isUnavailable, pgConstraint } from './errors';
 import type { Database } from './tables';
-import { reservePlaces, reserveSeats } from './ticket-reservation';
+import { reserveAtOnce, reservePlaces, reserveSeats } from './ticket-reservation';
 import { Batch } from '../system/batch';
 import { transitionStatement, type TransitionWanted } from './ticket-statements';
 import { applyTransition, expireDueIn, TICKET_COLUMNS, ticketWriteError, toTicket } from './ticket-writes';
@@ -24,23 +24,20 @@ export class PostgresTicketRepository implements TicketRepository {
 
   constructor(@inject(KYSELY) private readonly db: Kysely<Database>) {}
 
-  reserve(request: ReservationRequest, verify?: () => Promise<void>): Promise<Ticket[]> {
-    const attempt = (expireFirst: boolean) =>
-      this.db.transaction().execute(async (tx) => {
-        // The capacity trigger and the one-live-ticket-per-seat index check these inserts, whatever came before.
-        const tickets = request.seatIds.length > 0 ? await reserveSeats(tx, request) : await reservePlaces(tx, request, expireFirst);
-        if (verify) await verify();
-        return tickets;
-      });
+  reserve(request: ReservationRequest): Promise<Ticket[]> {
+    const seated = request.seatIds.length > 0;
+    const explained = (expireFirst: boolean) =>
+      this.db.transaction().execute((tx) => (seated ? reserveSeats(tx, request) : reservePlaces(tx, request, expireFirst)));
     return guarded(async () => {
       try {
         try {
-          return await attempt(false);
+          // The capacity trigger and the one-live-ticket-per-seat index check these inserts, whatever came before.
+          return (await reserveAtOnce(this.db, request)) ?? (await explained(false));
         } catch (error) {
           // Standing capacity is settled at commit: a buyer who lost the last places there tries once more,
           // expiring lapsed reservations first, so that one never blocks a purchase.
-          if (pgConstraint(error) !== 'tickets_standing_capacity' || request.seatIds.length > 0) throw error;
-          return await attempt(true);
+          if (pgConstraint(error) !== 'tickets_standing_capacity' || seated) throw error;
+          return await explained(true);
         }
       } catch (error) {
         throw ticketWriteError(error);

@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { NotFoundError, ValidationError } from '../../lib/domain/errors';
 import { newId } from '../../lib/domain/id';
 import type { Ticket } from '../../lib/domain/ticket';
@@ -7,9 +7,10 @@ import type { Database } from './tables';
 import { reservePlacesStatement, reserveSeatsStatement, type SeatOutcome } from './ticket-statements';
 import { expireDueIn, seatUnavailable, soldOut } from './ticket-writes';
 
-// A purchase inside its transaction: one statement when it succeeds. Only when it does not (a seat taken,
-// no room left, or a bad request) do we look at why: a lapsed reservation in the way is expired and the
-// statement tried once more, so it never blocks until the sweeper comes by; otherwise the error says why.
+// A purchase: one statement when it succeeds, committed on its own (`reserveAtOnce`). Only when it does not
+// (a seat taken, no room left, or a bad request) do we look at why, in a transaction: a lapsed reservation
+// in the way is expired and the statement tried once more, so it never blocks until the sweeper comes by;
+// otherwise the error says why.
 
 type Tx = Transaction<Database>;
 
@@ -35,6 +36,29 @@ async function assertEventKind(tx: Tx, eventId: string, seated: boolean): Promis
 
 const allReserved = (outcome: SeatOutcome[], wanted: number) => outcome.length === wanted && outcome.every((seat) => seat.reserved);
 
+function seatTickets(request: ReservationRequest, seatIds: string[], ticketIds: string[], outcome: SeatOutcome[]): Ticket[] {
+  const prices = new Map(outcome.map((seat) => [seat.seatId, seat.priceCents]));
+  return seatIds.map((seatId, i) => ticket(request, ticketIds[i]!, seatId, prices.get(seatId)!));
+}
+
+/**
+ * The plain success as one statement outside any transaction (it is atomic alone, and BEGIN and COMMIT
+ * would be two more round trips): the tickets, or null when it changed nothing and `reserveSeats` /
+ * `reservePlaces` must find out why. A standing purchase can still lose the last places at its commit.
+ */
+export async function reserveAtOnce(db: Kysely<Database>, request: ReservationRequest): Promise<Ticket[] | null> {
+  if (request.seatIds.length === 0) {
+    if (!Number.isInteger(request.quantity) || request.quantity < 1) return null;
+    const params = newTickets(request, request.quantity);
+    const reserved = (await reservePlacesStatement(db, params)).rows[0]?.reserved ?? 0;
+    return reserved === 0 ? null : params.ticketIds.map((id) => ticket(request, id, null, 0));
+  }
+  const seatIds = [...new Set(request.seatIds)];
+  const params = { ...newTickets(request, seatIds.length), seatIds };
+  const outcome = (await reserveSeatsStatement(db, params)).rows;
+  return allReserved(outcome, seatIds.length) ? seatTickets(request, seatIds, params.ticketIds, outcome) : null;
+}
+
 /** The seats all together or none: an unknown seat is a 404, a taken one a 409 naming the taken seats. */
 export async function reserveSeats(tx: Tx, request: ReservationRequest): Promise<Ticket[]> {
   const seatIds = [...new Set(request.seatIds)];
@@ -51,8 +75,7 @@ export async function reserveSeats(tx: Tx, request: ReservationRequest): Promise
       throw seatUnavailable(outcome.filter((seat) => seat.status !== 'available').map((seat) => seat.seatId));
     }
   }
-  const prices = new Map(outcome.map((seat) => [seat.seatId, seat.priceCents]));
-  return seatIds.map((seatId, i) => ticket(request, params.ticketIds[i]!, seatId, prices.get(seatId)!));
+  return seatTickets(request, seatIds, params.ticketIds, outcome);
 }
 
 /**

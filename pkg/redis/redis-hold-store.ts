@@ -53,9 +53,9 @@ export class RedisHoldStore implements HoldStore {
     });
   }
 
-  get(holdId: string, knownEventId?: string): Promise<Hold | null> {
+  get(holdId: string): Promise<Hold | null> {
     return guardRedis(async () => {
-      const eventId = knownEventId ?? (await this.client.get(this.ref(holdId)));
+      const eventId = await this.client.get(this.ref(holdId));
       if (eventId === null) return null;
       const row = await this.client.hmGet(this.keys(eventId).record(holdId), ['e', 'u', 's', 'q', 'f', 'c', 'x']);
       return row[0] === null ? null : toHold(holdId, row as Row);

@@ -3,9 +3,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import supertest from 'supertest';
 import { createEvent, createSeatedEvent } from './support/fixtures';
+import { queueHttp } from './support/queue-http';
 import { startTestApp, type TestApp } from './support/test-app';
 
-// The suites of the lane's routes run through both ways in (test/holds*.test.ts); this file checks what
+// The suites of the lane's routes run through both ways in (test/holds.test.ts, test/queue.test.ts); this file checks what
 // only the lane can get wrong: which requests it takes, and that it answers them exactly as Express does.
 let t: TestApp;
 let auth: string;
@@ -97,6 +98,56 @@ describe('the lean lane', () => {
       const express = await post(viaExpress, body, authorization);
       expect(taken).toEqual([true]);
       const seen = (res: supertest.Response) => ({ name, status: res.status, body: res.body, type: res.headers['content-type'], retry: res.headers['retry-after'], auth: res.headers['www-authenticate'], headers: headerNames(res) });
+      expect(seen(lane)).toEqual({ ...seen(express), name });
+      expect(lane.status).toBe(status);
+    }
+  });
+
+  it('takes plain GETs of a queue position and leaves the rest to Express', async () => {
+    const { queued, join } = queueHttp(() => t, () => auth);
+    const event = await queued();
+    const user = `lane-queue-${randomUUID()}`;
+    await join(event.id, user);
+    const userAuth = await t.auth(user);
+    const url = `/api/v1/queue/position/${event.id}/${user}`;
+    taken = [];
+    expect((await viaHandler.get(url).set('Authorization', userAuth).expect(200)).body).toEqual({ position: 1, status: 'waiting' });
+    expect(taken).toEqual([true]);
+
+    taken = [];
+    await viaHandler.get(`${url}?x=1`).set('Authorization', userAuth).expect(200);
+    await viaHandler.get(`${url}/`).set('Authorization', userAuth).expect(200);
+    await viaHandler.get(url.replace('/queue/', '/QUEUE/')).set('Authorization', userAuth).expect(200);
+    await viaHandler.get(`/api/v1/queue/position/${event.id}/${encodeURIComponent(user).replace(/-/g, '%2D')}`).set('Authorization', userAuth).expect(200);
+    await viaHandler.head(url).set('Authorization', userAuth).expect(200);
+    await viaHandler.get(url).set('Authorization', userAuth).set('Content-Type', 'application/json').send('{}').expect(200);
+    await viaHandler.get(`/api/v1/queue/position/${event.id}`).set('Authorization', userAuth).expect(404);
+    await viaHandler.get(`/api/v1/queue/position//${user}`).set('Authorization', userAuth).expect(404);
+    expect(taken).toEqual([false, false, false, false, false, false, false, false]);
+  });
+
+  it('answers every queue-position outcome exactly as Express does', async () => {
+    const { queued, join } = queueHttp(() => t, () => auth);
+    const event = await queued();
+    const user = `lane-queue-${randomUUID()}`;
+    await join(event.id, user);
+    const userAuth = await t.auth(user);
+    const outcomes: Array<[string, string, string | null, number]> = [
+      ['own place', `/api/v1/queue/position/${event.id}/${user}`, userAuth, 200],
+      ['someone else', `/api/v1/queue/position/${event.id}/${user}`, auth, 403],
+      ['not in line', `/api/v1/queue/position/${event.id}/lane-ghost`, await t.auth('lane-ghost'), 404],
+      ['unknown event', `/api/v1/queue/position/${randomUUID()}/${user}`, userAuth, 404],
+      ['malformed event id', `/api/v1/queue/position/nope/${user}`, userAuth, 404],
+      ['no token', `/api/v1/queue/position/${event.id}/${user}`, null, 401],
+      ['bad token', `/api/v1/queue/position/${event.id}/${user}`, 'Bearer abc.def.ghi', 401],
+    ];
+    for (const [name, url, authorization, status] of outcomes) {
+      taken = [];
+      const get = (client: ReturnType<typeof supertest>) => (authorization ? client.get(url).set('Authorization', authorization) : client.get(url));
+      const lane = await get(viaHandler);
+      const express = await get(viaExpress);
+      expect(taken).toEqual([true]);
+      const seen = (res: supertest.Response) => ({ name, status: res.status, body: res.body, type: res.headers['content-type'], auth: res.headers['www-authenticate'], headers: headerNames(res) });
       expect(seen(lane)).toEqual({ ...seen(express), name });
       expect(lane.status).toBe(status);
     }

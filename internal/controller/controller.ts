@@ -1,6 +1,6 @@
-import type { Response, Router } from 'express';
+import type { Request, Response, Router } from 'express';
 import type { Principal } from '../../lib/domain/principal';
-import type { AuthMode } from './auth';
+import { principalOf, type AuthMode } from './auth';
 
 export const API_PREFIX = '/api/v1';
 
@@ -12,9 +12,13 @@ export interface Controller {
 }
 export const Controller = Symbol.for('Controller');
 
-/** What a lean route is given: the verified caller, the parsed JSON body and the request's headers. */
+/**
+ * What a lean route is given: the verified caller, the path's parameters (decoded), the parsed JSON body
+ * (undefined for a GET) and the request's headers.
+ */
 export interface RouteCall {
   principal: Principal;
+  params: Readonly<Record<string, string>>;
   body: unknown;
   header(name: string): string | undefined;
 }
@@ -27,13 +31,19 @@ export interface RouteAnswer {
 
 /**
  * A hot route with one handler for both ways in: Express calls `handle` from its route, the lean lane
- * (lean-lane.ts) calls it directly. Only authenticated JSON POSTs to an exact path qualify.
+ * (lean-lane.ts) calls it directly. Only authenticated JSON POSTs and bodiless GETs qualify.
  */
 export interface LeanRoute {
-  method: 'POST';
+  method: 'POST' | 'GET';
+  /** Express's pattern for it: literal segments and `:name` parameters, each a whole segment. */
   path: string;
   auth: Exclude<AuthMode, 'optional'>;
   handle(call: RouteCall): Promise<RouteAnswer>;
+}
+
+/** The call Express makes of a lean route's `handle` (the route's guard has set the principal). */
+export function routeCall(req: Request, res: Response): RouteCall {
+  return { principal: principalOf(res), params: req.params as Record<string, string>, body: req.body, header: (name) => req.get(name) };
 }
 
 /** Sends a route's answer through Express, as the lean lane sends it through node:http. */

@@ -2,7 +2,7 @@ import type { Router } from 'express';
 import { inject, injectable } from 'inversify';
 import { HoldService } from '../service/hold.service';
 import { Auth, principalOf } from './auth';
-import { API_PREFIX, sendAnswer, type Controller, type LeanRoute } from './controller';
+import { API_PREFIX, routeCall, sendAnswer, type Controller, type LeanRoute } from './controller';
 import { ExtendHoldDto, HoldBodyDto, holdJson } from './hold.dto';
 import { jsonBody } from './json-body';
 import { idParam } from './params';
@@ -41,7 +41,7 @@ export class HoldController implements Controller {
 
   register(router: Router): void {
     router.post(BASE, this.auth.user, jsonBody(), async (req, res) => {
-      sendAnswer(res, await this.create.handle({ principal: principalOf(res), body: req.body, header: (name) => req.get(name) }));
+      sendAnswer(res, await this.create.handle(routeCall(req, res)));
     });
 
     router.get(`${BASE}/:id`, this.auth.user, async (req, res) => {

@@ -5,7 +5,7 @@ import { ValidationError } from '../../lib/domain/errors';
 import type { Auth } from './auth';
 import type { LeanRoute } from './controller';
 import { DEFAULT_BODY_LIMIT } from './json-body';
-import { jsonDepth, MAX_JSON_DEPTH } from './limits';
+import { jsonDepth, MAX_JSON_DEPTH, MAX_URL_LENGTH } from './limits';
 import { logFailure, problemFor, problemResponse } from './problem';
 import { enforceRateLimit } from './rate-limit';
 import type { observeRequest } from './request-context.middleware';
@@ -28,34 +28,76 @@ export interface LeanLaneParts {
   corsEnabled: boolean;
 }
 
+/** A route's path split into segments: a string must equal its segment, a Param takes a whole one. */
+class Param {
+  constructor(readonly name: string) {}
+}
+interface Pattern {
+  route: LeanRoute;
+  segments: Array<string | Param>;
+}
+
+const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({});
+
 /**
  * A lean way in, in front of Express, for the few routes an on-sale hammers (issue 7; the decision and
- * its numbers are in docs/architecture.md). It serves only the plain case, an exact-path JSON POST with a
- * Content-Length, and hands anything else to Express untouched. It runs the same steps in the same order
- * as Express: request id, access log and metrics, helmet's headers, the per-address limit, the auth guard
- * (with the per-user limit), the body parsed as express.json() does with the depth limit, the route's own
- * handler, and problem+json from the one error mapping. Nothing here decides what a request means.
+ * its numbers are in docs/architecture.md). It serves only the plain case, a JSON POST with a
+ * Content-Length or a GET without a body, to a path with nothing Express would have to interpret (no
+ * query, no percent-escapes, no trailing slash, exact case), and hands anything else to Express untouched.
+ * It runs the same steps in the same order as Express: request id, access log and metrics, helmet's
+ * headers, the per-address limit, the auth guard (with the per-user limit on writes), the body parsed as
+ * express.json() does with the depth limit, the route's own handler, and problem+json from the one error
+ * mapping. Nothing here decides what a request means.
  */
 export class LeanLane {
-  private readonly routes: Map<string, LeanRoute>;
+  private readonly exact = new Map<string, LeanRoute>();
+  private readonly patterns: Pattern[] = [];
 
   constructor(
     routes: LeanRoute[],
     private readonly parts: LeanLaneParts,
   ) {
-    this.routes = new Map(routes.map((route) => [route.path, route]));
+    for (const route of routes) {
+      const segments = route.path.split('/').map((segment) => (segment.startsWith(':') ? new Param(segment.slice(1)) : segment));
+      if (segments.some((segment) => segment instanceof Param)) this.patterns.push({ route, segments });
+      else this.exact.set(`${route.method} ${route.path}`, route);
+    }
   }
 
   /** Serves the request and returns true, or returns false without touching it. */
   serve(req: IncomingMessage, res: ServerResponse): boolean {
-    if (req.method !== 'POST') return false;
-    const route = this.routes.get(req.url!);
-    if (route === undefined || !this.plain(req)) return false;
-    void this.run(route, req, res);
+    const { method, url } = req;
+    if (method !== 'POST' && method !== 'GET') return false;
+    let route = this.exact.get(`${method} ${url}`);
+    let params = NO_PARAMS;
+    if (route === undefined) {
+      const found = this.patterns.length > 0 ? this.match(method, url!) : null;
+      if (found === null) return false;
+      ({ route, params } = found);
+    }
+    if (!(method === 'POST' ? this.plainPost(req) : this.plainGet(req))) return false;
+    void this.run(route, params, req, res);
     return true;
   }
 
-  private plain(req: IncomingMessage): boolean {
+  private match(method: string, url: string): { route: LeanRoute; params: Record<string, string> } | null {
+    // Anything Express would decode, parse or normalise is Express's to do.
+    if (url.length > MAX_URL_LENGTH || url.includes('%') || url.includes('?') || url.endsWith('/')) return null;
+    const given = url.split('/');
+    for (const { route, segments } of this.patterns) {
+      if (route.method !== method || segments.length !== given.length) continue;
+      const params: Record<string, string> = {};
+      const matches = segments.every((segment, i) => {
+        if (typeof segment === 'string') return segment === given[i];
+        params[segment.name] = given[i]!;
+        return given[i] !== '';
+      });
+      if (matches) return { route, params };
+    }
+    return null;
+  }
+
+  private plainPost(req: IncomingMessage): boolean {
     const { headers } = req;
     if (this.parts.corsEnabled && headers.origin !== undefined) return false;
     if (headers['transfer-encoding'] !== undefined) return false;
@@ -66,14 +108,21 @@ export class LeanLane {
     return Number.isInteger(length) && length <= DEFAULT_BODY_LIMIT;
   }
 
-  private async run(route: LeanRoute, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private plainGet(req: IncomingMessage): boolean {
+    const { headers } = req;
+    if (this.parts.corsEnabled && headers.origin !== undefined) return false;
+    const length = headers['content-length'];
+    return headers['transfer-encoding'] === undefined && (length === undefined || length === '0');
+  }
+
+  private async run(route: LeanRoute, params: Readonly<Record<string, string>>, req: IncomingMessage, res: ServerResponse): Promise<void> {
     for (const [name, value] of this.parts.headers) res.setHeader(name, value);
     this.parts.observe(req, res, () => route.path);
     try {
       await enforceRateLimit(this.parts.rateLimiter, 'ip', this.parts.clientAddress(req));
-      const principal = (await this.parts.auth.authenticate(req.headers.authorization, 'POST', route.auth))!;
-      const body = parseJson(await readBody(req));
-      const answer = await route.handle({ principal, body, header: (name) => headerValue(req, name) });
+      const principal = (await this.parts.auth.authenticate(req.headers.authorization, route.method, route.auth))!;
+      const body = route.method === 'POST' ? parseJson(await readBody(req)) : undefined;
+      const answer = await route.handle({ principal, params, body, header: (name) => headerValue(req, name) });
       const text = JSON.stringify(answer.json);
       res.statusCode = answer.status;
       if (answer.headers) for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);

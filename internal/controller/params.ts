@@ -4,7 +4,7 @@ import { isUuid } from '../../lib/domain/id';
 import type { PageRequest } from '../../lib/domain/page';
 
 /** A path id; a malformed one names nothing that exists, so it is a 404, not a 500 from the database. */
-export function idParam(req: Request, name: string, resource: string): string {
+export function idParam(req: Pick<Request, 'params'>, name: string, resource: string): string {
   const value = req.params[name];
   if (typeof value !== 'string' || !isUuid(value)) throw new NotFoundError(resource, String(value));
   return value.toLowerCase();

@@ -2,22 +2,39 @@ import type { Router } from 'express';
 import { inject, injectable } from 'inversify';
 import { QueueService } from '../service/queue.service';
 import { Auth, principalOf } from './auth';
-import { API_PREFIX, type Controller } from './controller';
+import { API_PREFIX, routeCall, sendAnswer, type Controller, type LeanRoute } from './controller';
 import { jsonBody } from './json-body';
 import { idParam } from './params';
 import { JoinQueueDto, joinedJson, ProcessQueueDto, RefreshSessionDto, statusJson } from './queue.dto';
 import { parseBody } from './validation';
 
 /** The waiting room's routes. The buyer is always the token's subject, never a field of the request. */
+const BASE = `${API_PREFIX}/queue`;
+
 @injectable()
 export class QueueController implements Controller {
+  /** A waiting buyer polls this: served by the lean lane when the request allows it. */
+  private readonly position: LeanRoute = {
+    method: 'GET',
+    path: `${BASE}/position/:event_id/:user_id`,
+    auth: 'required',
+    handle: async ({ principal, params }) => {
+      const entry = await this.queue.position(principal, idParam({ params }, 'event_id', 'Event'), params.user_id!);
+      return { status: 200, json: { position: entry.position, status: entry.status } };
+    },
+  };
+
   constructor(
     @inject(QueueService) private readonly queue: QueueService,
     @inject(Auth) private readonly auth: Auth,
   ) {}
 
+  leanRoutes(): LeanRoute[] {
+    return [this.position];
+  }
+
   register(router: Router): void {
-    const base = `${API_PREFIX}/queue`;
+    const base = BASE;
 
     router.post(`${base}/join`, this.auth.user, jsonBody(), async (req, res) => {
       const body = parseBody(JoinQueueDto, req.body);
@@ -25,9 +42,8 @@ export class QueueController implements Controller {
       res.status(joined.created ? 201 : 200).json(joinedJson(joined));
     });
 
-    router.get(`${base}/position/:event_id/:user_id`, this.auth.user, async (req, res) => {
-      const entry = await this.queue.position(principalOf(res), idParam(req, 'event_id', 'Event'), String(req.params.user_id));
-      res.json({ position: entry.position, status: entry.status });
+    router.get(this.position.path, this.auth.user, async (req, res) => {
+      sendAnswer(res, await this.position.handle(routeCall(req, res)));
     });
 
     router.get(`${base}/status/:session_id`, this.auth.user, async (req, res) => {

@@ -4,10 +4,12 @@ import { gzipSync } from 'node:zlib';
 import supertest from 'supertest';
 import { createEvent, createSeatedEvent } from './support/fixtures';
 import { queueHttp } from './support/queue-http';
+import { aUser, holdSeats } from './support/tickets';
 import { startTestApp, type TestApp } from './support/test-app';
 
-// The suites of the lane's routes run through both ways in (test/holds.test.ts, test/queue.test.ts); this file checks what
-// only the lane can get wrong: which requests it takes, and that it answers them exactly as Express does.
+// The suites of the lane's routes run through both ways in (test/holds.test.ts, test/queue.test.ts,
+// test/tickets.test.ts, test/idempotency.test.ts); this file checks what only the lane can get wrong:
+// which requests it takes, and that it answers them exactly as Express does.
 let t: TestApp;
 let auth: string;
 let taken: boolean[];
@@ -151,6 +153,67 @@ describe('the lean lane', () => {
       expect(seen(lane)).toEqual({ ...seen(express), name });
       expect(lane.status).toBe(status);
     }
+  });
+
+  it('takes plain JSON POSTs of the ticket lifecycle and answers them exactly as Express does', async () => {
+    const { event, seats } = await createSeatedEvent(t, 6);
+    const buyer = await aUser(t);
+    const other = await aUser(t);
+    const post = (client: ReturnType<typeof supertest>, path: string, body: unknown, authorization: string | null, key?: string) => {
+      const req = client.post(path).set('Content-Type', 'application/json');
+      if (authorization) req.set('Authorization', authorization);
+      if (key) req.set('Idempotency-Key', key);
+      return req.send(typeof body === 'string' ? body : JSON.stringify(body));
+    };
+    const seen = (name: string, res: supertest.Response) => ({ name, status: res.status, type: res.headers['content-type'], replayed: res.headers['idempotent-replayed'], headers: headerNames(res) });
+
+    // Successes change state, so each way in buys its own seat; the answers must have the same shape.
+    const bought: supertest.Response[] = [];
+    for (const [i, client] of [viaHandler, viaExpress].entries()) {
+      const hold = await holdSeats(t, buyer.auth, event.id, [seats[i]!.id]);
+      taken = [];
+      bought.push(await post(client, '/api/v1/tickets/purchase', { hold_id: hold.id }, buyer.auth, `key-${i}-${randomUUID()}`).expect(201));
+      expect(taken).toEqual(client === viaHandler ? [true] : []);
+    }
+    expect(seen('purchase', bought[0]!)).toEqual(seen('purchase', bought[1]!));
+    expect(Object.keys(bought[0]!.body.tickets[0]).sort()).toEqual(Object.keys(bought[1]!.body.tickets[0]).sort());
+    const confirmed: supertest.Response[] = [];
+    for (const [i, client] of [viaHandler, viaExpress].entries()) {
+      confirmed.push(await post(client, `/api/v1/tickets/${bought[i]!.body.tickets[0].id}/confirm`, {}, buyer.auth).expect(200));
+    }
+    expect(seen('confirm', confirmed[0]!)).toEqual(seen('confirm', confirmed[1]!));
+    expect(confirmed[0]!.body.status).toBe('sold');
+
+    // Refusals and replays change nothing: the same request through each way in gets the same answer.
+    const replayKey = `replay-${randomUUID()}`;
+    const hold = await holdSeats(t, buyer.auth, event.id, [seats[2]!.id]);
+    await post(viaHandler, '/api/v1/tickets/purchase', { hold_id: hold.id }, buyer.auth, replayKey).expect(201);
+    const ticketId = bought[0]!.body.tickets[0].id as string;
+    const outcomes: Array<[string, string, unknown, string | null, string | undefined, number]> = [
+      ['replay', '/api/v1/tickets/purchase', { hold_id: hold.id }, buyer.auth, replayKey, 201],
+      ['key reused with another body', '/api/v1/tickets/purchase', { hold_id: randomUUID() }, buyer.auth, replayKey, 422],
+      ['bad key', '/api/v1/tickets/purchase', { hold_id: hold.id }, buyer.auth, ' ', 400],
+      ['lapsed hold', '/api/v1/tickets/purchase', { hold_id: randomUUID() }, buyer.auth, undefined, 409],
+      ['bad body', '/api/v1/tickets/purchase', { hold_id: 'x', surprise: 1 }, buyer.auth, undefined, 400],
+      ['no token', '/api/v1/tickets/purchase', { hold_id: hold.id }, null, undefined, 401],
+      ['confirm twice', `/api/v1/tickets/${ticketId}/confirm`, {}, buyer.auth, undefined, 409],
+      ['confirm with a body', `/api/v1/tickets/${ticketId}/confirm`, { x: 1 }, buyer.auth, undefined, 400],
+      ["someone else's ticket", `/api/v1/tickets/${ticketId}/cancel`, {}, other.auth, undefined, 403],
+      ['malformed ticket id', '/api/v1/tickets/nope/cancel', {}, buyer.auth, undefined, 404],
+    ];
+    for (const [name, path, body, authorization, key, status] of outcomes) {
+      taken = [];
+      const lane = await post(viaHandler, path, body, authorization, key);
+      const express = await post(viaExpress, path, body, authorization, key);
+      expect(taken).toEqual([true]);
+      expect({ ...seen(name, lane), body: lane.body }).toEqual({ ...seen(name, express), body: express.body });
+      expect(lane.status).toBe(status);
+    }
+
+    // Bodiless lifecycle calls (no Content-Type) are Express's.
+    taken = [];
+    await viaHandler.post(`/api/v1/tickets/${bought[1]!.body.tickets[0].id}/cancel`).set('Authorization', buyer.auth).expect(200);
+    expect(taken).toEqual([false]);
   });
 
   it('leaves a body over the default limit to Express, which refuses it with 413', async () => {

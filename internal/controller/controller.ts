@@ -13,20 +13,23 @@ export interface Controller {
 export const Controller = Symbol.for('Controller');
 
 /**
- * What a lean route is given: the verified caller, the path's parameters (decoded), the parsed JSON body
- * (undefined for a GET) and the request's headers.
+ * What a lean route is given: the verified caller, the request target as sent, the path's parameters
+ * (decoded), the parsed JSON body (undefined for a GET) and the request's headers.
  */
 export interface RouteCall {
   principal: Principal;
+  path: string;
   params: Readonly<Record<string, string>>;
   body: unknown;
   header(name: string): string | undefined;
 }
 
+/** A route's answer: `json`, sent as JSON, or `text` already serialised with its type (a replay). */
 export interface RouteAnswer {
   status: number;
   headers?: Record<string, string>;
-  json: unknown;
+  json?: unknown;
+  text?: { contentType: string; body: string };
 }
 
 /**
@@ -43,12 +46,13 @@ export interface LeanRoute {
 
 /** The call Express makes of a lean route's `handle` (the route's guard has set the principal). */
 export function routeCall(req: Request, res: Response): RouteCall {
-  return { principal: principalOf(res), params: req.params as Record<string, string>, body: req.body, header: (name) => req.get(name) };
+  return { principal: principalOf(res), path: req.originalUrl, params: req.params as Record<string, string>, body: req.body, header: (name) => req.get(name) };
 }
 
 /** Sends a route's answer through Express, as the lean lane sends it through node:http. */
 export function sendAnswer(res: Response, answer: RouteAnswer): void {
   res.status(answer.status);
   if (answer.headers) res.set(answer.headers);
-  res.json(answer.json);
+  if (answer.text) res.type(answer.text.contentType).send(answer.text.body);
+  else res.json(answer.json);
 }

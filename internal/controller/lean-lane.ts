@@ -122,11 +122,11 @@ export class LeanLane {
       await enforceRateLimit(this.parts.rateLimiter, 'ip', this.parts.clientAddress(req));
       const principal = (await this.parts.auth.authenticate(req.headers.authorization, route.method, route.auth))!;
       const body = route.method === 'POST' ? parseJson(await readBody(req)) : undefined;
-      const answer = await route.handle({ principal, params, body, header: (name) => headerValue(req, name) });
-      const text = JSON.stringify(answer.json);
+      const answer = await route.handle({ principal, path: req.url!, params, body, header: (name) => headerValue(req, name) });
+      const text = answer.text ? answer.text.body : JSON.stringify(answer.json);
       res.statusCode = answer.status;
       if (answer.headers) for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
-      res.setHeader('Content-Type', 'application/json; charset=utf-8');
+      res.setHeader('Content-Type', answer.text ? answer.text.contentType : 'application/json; charset=utf-8');
       res.setHeader('Content-Length', Buffer.byteLength(text));
       res.end(text);
     } catch (error) {

@@ -4,8 +4,8 @@ import { NotFoundError } from '../../lib/domain/errors';
 import { PurchaseService } from '../service/purchase.service';
 import { TicketService } from '../service/ticket.service';
 import { Auth, principalOf } from './auth';
-import { API_PREFIX, type Controller } from './controller';
-import { Idempotency } from './idempotency.middleware';
+import { API_PREFIX, routeCall, sendAnswer, type Controller, type LeanRoute } from './controller';
+import { Idempotency } from './idempotency';
 import { jsonBody } from './json-body';
 import { idParam, pageQuery } from './params';
 import { assertEmptyBody, historyJson, PurchaseDto, ticketJson, TicketStatusDto, toPurchaseRequest } from './ticket.dto';
@@ -20,34 +20,48 @@ function userIdParam(req: Request): string {
   return value;
 }
 
+const BASE = `${API_PREFIX}/tickets`;
+
 @injectable()
 export class TicketController implements Controller {
+  /** The funnel after a hold, retry-safe with Idempotency-Key; served by the lean lane when the request allows it. */
+  private readonly lifecycle: LeanRoute[];
+
   constructor(
     @inject(TicketService) private readonly tickets: TicketService,
     @inject(PurchaseService) private readonly purchases: PurchaseService,
     @inject(Auth) private readonly auth: Auth,
-    @inject(Idempotency) private readonly idempotency: Idempotency,
-  ) {}
+    @inject(Idempotency) idempotency: Idempotency,
+  ) {
+    const post = (path: string, handle: LeanRoute['handle']): LeanRoute => idempotency.route({ method: 'POST', path: `${BASE}${path}`, auth: 'required', handle });
+    this.lifecycle = [
+      post('/purchase', async ({ principal, body, header }) => {
+        const request = toPurchaseRequest(parseBody(PurchaseDto, body));
+        const tickets = await this.purchases.purchase(principal, { ...request, queueSessionId: header('X-Queue-Session') });
+        return { status: 201, json: { tickets: tickets.map(ticketJson) } };
+      }),
+      post('/:id/confirm', async ({ principal, params, body }) => {
+        assertEmptyBody(body);
+        return { status: 200, json: ticketJson(await this.tickets.confirm(principal, idParam({ params }, 'id', 'Ticket'))) };
+      }),
+      post('/:id/cancel', async ({ principal, params, body }) => {
+        assertEmptyBody(body);
+        return { status: 200, json: ticketJson(await this.tickets.cancel(principal, idParam({ params }, 'id', 'Ticket'))) };
+      }),
+    ];
+  }
+
+  leanRoutes(): LeanRoute[] {
+    return this.lifecycle;
+  }
 
   register(router: Router): void {
-    const base = `${API_PREFIX}/tickets`;
-    const retrySafe = [this.auth.user, jsonBody(), this.idempotency.handler];
-
-    router.post(`${base}/purchase`, ...retrySafe, async (req, res) => {
-      const request = toPurchaseRequest(parseBody(PurchaseDto, req.body));
-      const tickets = await this.purchases.purchase(principalOf(res), { ...request, queueSessionId: req.get('X-Queue-Session') });
-      res.status(201).json({ tickets: tickets.map(ticketJson) });
-    });
-
-    router.post(`${base}/:id/confirm`, ...retrySafe, async (req, res) => {
-      assertEmptyBody(req.body);
-      res.json(ticketJson(await this.tickets.confirm(principalOf(res), idParam(req, 'id', 'Ticket'))));
-    });
-
-    router.post(`${base}/:id/cancel`, ...retrySafe, async (req, res) => {
-      assertEmptyBody(req.body);
-      res.json(ticketJson(await this.tickets.cancel(principalOf(res), idParam(req, 'id', 'Ticket'))));
-    });
+    const base = BASE;
+    for (const route of this.lifecycle) {
+      router.post(route.path, this.auth.user, jsonBody(), async (req, res) => {
+        sendAnswer(res, await route.handle(routeCall(req, res)));
+      });
+    }
 
     // Before /:id/history, so that a user called "history" still lists their tickets.
     router.get(`${base}/user/:user_id`, this.auth.user, async (req, res) => {

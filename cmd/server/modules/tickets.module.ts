@@ -1,6 +1,6 @@
 import { ContainerModule } from 'inversify';
 import { Controller } from '../../../internal/controller/controller';
-import { Idempotency } from '../../../internal/controller/idempotency.middleware';
+import { Idempotency } from '../../../internal/controller/idempotency';
 import { TicketController } from '../../../internal/controller/ticket.controller';
 import { BackgroundJob } from '../../../internal/service/background-job';
 import { IdempotencyService } from '../../../internal/service/idempotency.service';

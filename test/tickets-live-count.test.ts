@@ -79,6 +79,17 @@ describe.each(testDatabases())('the live standing ticket counter on $name', (dat
     await expect(buy(eventId, 1)).rejects.toMatchObject({ code: 'sold-out' });
   });
 
+  it('reads asked for in one turn answer each event its own count', async () => {
+    const [one, two] = [await standingEvent(5), await standingEvent(5)];
+    await buy(one, 1);
+    await buy(two, 2);
+    const reads = [one, two, one, newId(), two].map((eventId) => tickets.countLiveStanding(eventId));
+    expect(await Promise.all(reads)).toEqual([1, 2, 1, 0, 2]);
+    // A read asked for after a purchase sees it, however many reads came before.
+    await buy(one, 1);
+    expect(await Promise.all([tickets.countLiveStanding(one), tickets.countLiveStanding(two)])).toEqual([2, 2]);
+  });
+
   it('counts writes by hand too: a revive is counted and capacity-checked, a delete gives the place back', async () => {
     const eventId = await standingEvent(1);
     const [cancelled] = await buy(eventId, 1);

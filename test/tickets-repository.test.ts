@@ -2,11 +2,13 @@ import { sql } from 'kysely';
 import { newId } from '../lib/domain/id';
 import { anEvent } from '../lib/repository/event-repository.contract';
 import { ticketRepositoryContract } from '../lib/repository/ticket-repository.contract';
-import type { DatabaseHandle } from '../pkg/postgres/database';
+import { openPostgres, type DatabaseHandle } from '../pkg/postgres/database';
+import { migrateToLatest } from '../pkg/postgres/migrate';
+import { PREPARED_STATEMENT_NAMES } from '../pkg/postgres/prepared';
 import { PostgresEventRepository } from '../pkg/postgres/postgres-event-repository';
 import { PostgresSeatRepository } from '../pkg/postgres/postgres-seat-repository';
 import { PostgresTicketRepository } from '../pkg/postgres/postgres-ticket-repository';
-import { testDatabases } from './support/databases';
+import { scratchDatabase, testDatabases } from './support/databases';
 
 describe.each(testDatabases())('tickets on $name', (database) => {
   describe('TicketRepository contract', () => {
@@ -111,5 +113,32 @@ describe.each(testDatabases())('tickets on $name', (database) => {
       }
       expect(swept).toEqual(expect.any(Array));
     });
+  });
+});
+
+// Each pooled connection keeps the generic plan it made on first use, often while the tables were nearly
+// empty; a plan that scans tickets then keeps scanning them however many there are.
+describe('a batch transition planned while tickets is empty', () => {
+  it('locks its tickets by primary key, not by a sequential scan', async () => {
+    const scratch = await scratchDatabase();
+    const handle = scratch ? openPostgres(scratch.url) : await testDatabases()[0]!.open();
+    try {
+      await migrateToLatest(handle.db);
+      const [text] = [...PREPARED_STATEMENT_NAMES].find(([, name]) => name === 'onsale_transition_tickets')!;
+      const plan = await handle.db.connection().execute(async (conn) => {
+        await sql`SET plan_cache_mode = force_generic_plan`.execute(conn);
+        await sql.raw(`PREPARE probe AS ${text}`).execute(conn);
+        // A generic plan does not depend on the values: nulls are enough to show it.
+        const { rows } = await sql.raw(`EXPLAIN EXECUTE probe(${Array(9).fill('NULL').join(', ')})`).execute(conn);
+        await sql`DEALLOCATE probe`.execute(conn);
+        await sql`RESET plan_cache_mode`.execute(conn);
+        return rows.map((row) => Object.values(row as object)[0]).join('\n');
+      });
+      expect(plan).toMatch(/Index Scan using tickets_pkey on tickets/);
+      expect(plan).not.toMatch(/Seq Scan on tickets/);
+    } finally {
+      await handle.close();
+      await scratch?.drop();
+    }
   });
 });

@@ -59,6 +59,46 @@ export function ticketRepositoryContract(open: () => Promise<TicketContractDeps>
     expect(await d.tickets.countLive(eventId)).toEqual({ reserved: 2, sold: 0 });
   });
 
+  it('purchases made in the same moment each get their own all-or-nothing outcome', async () => {
+    // Asked for in one tick, so an implementation that gathers purchases (Postgres: one statement per
+    // turn) gets them together.
+    const { eventId, seatIds: s } = await seatedEvent(6);
+    const other = await seatedEvent(1);
+    const standing = await standingEvent(5);
+    const reserve = (overrides: Partial<ReservationRequest>, eventIdOf = eventId) => d.tickets.reserve(request(eventIdOf, overrides)).then(
+      async (tickets) => {
+        for (const ticket of tickets) expect(await d.tickets.findById(ticket.id)).toEqual(ticket);
+        return tickets.map((t) => (t.seatId === null ? 'place' : `${t.seatId} at ${t.priceCents}`));
+      },
+      (error: unknown) => (error instanceof ConflictError || error instanceof NotFoundError ? `${error.code}` : `unexpected: ${String(error)}`),
+    );
+    const outcomes = await Promise.all([
+      reserve({ seatIds: [s[0]!, s[1]!] }),
+      reserve({ seatIds: [s[2]!, s[2]!] }),
+      reserve({ seatIds: [s[1]!, s[3]!] }),
+      reserve({ seatIds: [newId()] }),
+      reserve({ seatIds: [other.seatIds[0]!] }),
+      reserve({ quantity: 2 }, standing),
+      reserve({ quantity: 2 }, standing),
+      reserve({ quantity: 2 }, standing),
+      reserve({ quantity: 1 }, standing),
+    ]);
+    expect(outcomes).toEqual([
+      [`${s[0]} at 1000`, `${s[1]} at 1001`],
+      [`${s[2]} at 1002`],
+      'seats-unavailable',
+      'not-found',
+      'not-found',
+      ['place', 'place'],
+      ['place', 'place'],
+      'sold-out',
+      ['place'],
+    ]);
+    expect(await d.seats.countByStatus(eventId)).toEqual({ available: 3, reserved: 3, sold: 0 });
+    expect(await d.seats.countByStatus(other.eventId)).toEqual({ available: 1, reserved: 0, sold: 0 });
+    expect(await d.tickets.countLiveStanding(standing)).toBe(5);
+  });
+
   it('refuses a taken seat with its id and changes nothing (all or none)', async () => {
     const { eventId, seatIds } = await seatedEvent(2);
     await d.tickets.reserve(request(eventId, { seatIds: [seatIds[1]!] }));

@@ -8,7 +8,8 @@ import type { ExpiredTicket, LiveCounts, ReservationRequest, TicketRepository, T
 import { KYSELY } from './database';
 import { guarded, isUnavailable, pgConstraint } from './errors';
 import type { Database } from './tables';
-import { reserveAtOnce, reservePlaces, reserveSeats } from './ticket-reservation';
+import { reservePlaces, reserveSeats } from './ticket-reservation';
+import { reserveBatch, type BatchOutcome } from './purchase-batch';
 import { Batch } from '../system/batch';
 import { liveStandingStatement, transitionStatement, type TransitionWanted } from './ticket-statements';
 import { applyTransition, expireDueIn, TICKET_COLUMNS, ticketWriteError, toTicket } from './ticket-writes';
@@ -21,6 +22,8 @@ const SWEEP_LOCK = sql<number>`hashtext('onsale:ticket-expiry-sweep')`;
 export class PostgresTicketRepository implements TicketRepository {
   // Confirms reach this step in bursts: the ones of one turn of the event loop go as one statement.
   private readonly transitions = new Batch<TransitionWanted, Ticket | null>((wanted) => this.transitionBatch(wanted), isUnavailable);
+  // Purchases come in rushes: the ones of one turn go as one statement for seats and one for places.
+  private readonly purchases = new Batch<ReservationRequest, BatchOutcome>((requests) => reserveBatch(this.db, requests), isUnavailable);
   // Every standing hold reads its event's counter; in a rush most of one turn's holds are for one event.
   private readonly liveReads = new Batch<string, number>((eventIds) => this.readLive(eventIds), isUnavailable);
 
@@ -34,7 +37,9 @@ export class PostgresTicketRepository implements TicketRepository {
       try {
         try {
           // The capacity trigger and the one-live-ticket-per-seat index check these inserts, whatever came before.
-          return (await reserveAtOnce(this.db, request)) ?? (await explained(false));
+          const outcome = await this.purchases.add(request);
+          if ('error' in outcome) throw outcome.error;
+          return outcome.tickets ?? (await explained(false));
         } catch (error) {
           // Standing capacity is settled at commit: a buyer who lost the last places there tries once more,
           // expiring lapsed reservations first, so that one never blocks a purchase.

@@ -7,7 +7,8 @@ import type { Database } from './tables';
 import { reservePlacesStatement, reserveSeatsStatement, type SeatOutcome } from './ticket-statements';
 import { expireDueIn, seatUnavailable, soldOut } from './ticket-writes';
 
-// A purchase: one statement when it succeeds, committed on its own (`reserveAtOnce`). Only when it does not
+// A purchase: one statement when it succeeds, committed on its own (`reserveAtOnce`, or with the other
+// purchases of its turn, purchase-batch.ts). Only when it does not
 // (a seat taken, no room left, or a bad request) do we look at why, in a transaction: a lapsed reservation
 // in the way is expired and the statement tried once more, so it never blocks until the sweeper comes by;
 // otherwise the error says why.
@@ -21,7 +22,8 @@ function newTickets(request: ReservationRequest, count: number) {
   return { eventId, userId, holdId, now, reservedUntil, ticketIds, historyIds };
 }
 
-function ticket(request: ReservationRequest, id: string, seatId: string | null, priceCents: number): Ticket {
+/** The `reserved` ticket a purchase's statement inserted. */
+export function reservedTicket(request: ReservationRequest, id: string, seatId: string | null, priceCents: number): Ticket {
   const { eventId, userId, holdId, now, reservedUntil } = request;
   return { id, eventId, seatId, userId, status: 'reserved', priceCents, reservedUntil, holdId, createdAt: now, updatedAt: now, version: 0 };
 }
@@ -38,7 +40,7 @@ const allReserved = (outcome: SeatOutcome[], wanted: number) => outcome.length =
 
 function seatTickets(request: ReservationRequest, seatIds: string[], ticketIds: string[], outcome: SeatOutcome[]): Ticket[] {
   const prices = new Map(outcome.map((seat) => [seat.seatId, seat.priceCents]));
-  return seatIds.map((seatId, i) => ticket(request, ticketIds[i]!, seatId, prices.get(seatId)!));
+  return seatIds.map((seatId, i) => reservedTicket(request, ticketIds[i]!, seatId, prices.get(seatId)!));
 }
 
 /**
@@ -51,7 +53,7 @@ export async function reserveAtOnce(db: Kysely<Database>, request: ReservationRe
     if (!Number.isInteger(request.quantity) || request.quantity < 1) return null;
     const params = newTickets(request, request.quantity);
     const reserved = (await reservePlacesStatement(db, params)).rows[0]?.reserved ?? 0;
-    return reserved === 0 ? null : params.ticketIds.map((id) => ticket(request, id, null, 0));
+    return reserved === 0 ? null : params.ticketIds.map((id) => reservedTicket(request, id, null, 0));
   }
   const seatIds = [...new Set(request.seatIds)];
   const params = { ...newTickets(request, seatIds.length), seatIds };
@@ -98,5 +100,5 @@ export async function reservePlaces(tx: Tx, request: ReservationRequest, expireF
     if (reserved === 0) throw soldOut();
   }
   // Standing events have no price of their own yet: a place costs 0 until events carry one.
-  return params.ticketIds.map((id) => ticket(request, id, null, 0));
+  return params.ticketIds.map((id) => reservedTicket(request, id, null, 0));
 }

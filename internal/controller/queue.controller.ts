@@ -34,9 +34,8 @@ export class QueueController implements Controller {
   }
 
   register(router: Router): void {
-    const base = BASE;
 
-    router.post(`${base}/join`, this.auth.user, jsonBody(), async (req, res) => {
+    router.post(`${BASE}/join`, this.auth.user, jsonBody(), async (req, res) => {
       const body = parseBody(JoinQueueDto, req.body);
       const joined = await this.queue.join(principalOf(res), body.event_id.toLowerCase());
       res.status(joined.created ? 201 : 200).json(joinedJson(joined));
@@ -46,27 +45,27 @@ export class QueueController implements Controller {
       sendAnswer(res, await this.position.handle(routeCall(req, res)));
     });
 
-    router.get(`${base}/status/:session_id`, this.auth.user, async (req, res) => {
+    router.get(`${BASE}/status/:session_id`, this.auth.user, async (req, res) => {
       res.json(statusJson(await this.queue.status(principalOf(res), idParam(req, 'session_id', 'Queue session'))));
     });
 
-    router.get(`${base}/length/:event_id`, async (req, res) => {
+    router.get(`${BASE}/length/:event_id`, async (req, res) => {
       res.json(await this.queue.length(idParam(req, 'event_id', 'Event')));
     });
 
-    router.post(`${base}/process/:event_id`, this.auth.admin, jsonBody(), async (req, res) => {
+    router.post(`${BASE}/process/:event_id`, this.auth.admin, jsonBody(), async (req, res) => {
       const eventId = idParam(req, 'event_id', 'Event');
       const body = parseBody(ProcessQueueDto, req.body);
       res.json({ admitted: await this.queue.process(eventId, body.count) });
     });
 
-    router.post(`${base}/refresh`, this.auth.user, jsonBody(), async (req, res) => {
+    router.post(`${BASE}/refresh`, this.auth.user, jsonBody(), async (req, res) => {
       const body = parseBody(RefreshSessionDto, req.body);
       const entry = await this.queue.refresh(principalOf(res), body.session_id.toLowerCase());
       res.json(statusJson(entry));
     });
 
-    router.delete(`${base}/:session_id`, this.auth.user, async (req, res) => {
+    router.delete(`${BASE}/:session_id`, this.auth.user, async (req, res) => {
       await this.queue.leave(principalOf(res), idParam(req, 'session_id', 'Queue session'));
       res.status(204).end();
     });

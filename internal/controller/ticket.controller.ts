@@ -56,7 +56,6 @@ export class TicketController implements Controller {
   }
 
   register(router: Router): void {
-    const base = BASE;
     for (const route of this.lifecycle) {
       router.post(route.path, this.auth.user, jsonBody(), async (req, res) => {
         sendAnswer(res, await route.handle(routeCall(req, res)));
@@ -64,21 +63,21 @@ export class TicketController implements Controller {
     }
 
     // Before /:id/history, so that a user called "history" still lists their tickets.
-    router.get(`${base}/user/:user_id`, this.auth.user, async (req, res) => {
+    router.get(`${BASE}/user/:user_id`, this.auth.user, async (req, res) => {
       const page = await this.tickets.listForUser(principalOf(res), userIdParam(req), pageQuery(req, { limit: 100, max: 1_000 }));
       res.json({ tickets: page.items.map(ticketJson), next_cursor: page.nextCursor });
     });
 
-    router.get(`${base}/:id`, this.auth.user, async (req, res) => {
+    router.get(`${BASE}/:id`, this.auth.user, async (req, res) => {
       res.json(ticketJson(await this.tickets.get(principalOf(res), idParam(req, 'id', 'Ticket'))));
     });
 
-    router.get(`${base}/:id/history`, this.auth.user, async (req, res) => {
+    router.get(`${BASE}/:id/history`, this.auth.user, async (req, res) => {
       const history = await this.tickets.history(principalOf(res), idParam(req, 'id', 'Ticket'));
       res.json({ history: history.map(historyJson) });
     });
 
-    router.patch(`${base}/:id/status`, this.auth.admin, jsonBody(), async (req, res) => {
+    router.patch(`${BASE}/:id/status`, this.auth.admin, jsonBody(), async (req, res) => {
       const { status } = parseBody(TicketStatusDto, req.body);
       res.json(ticketJson(await this.tickets.setStatus(principalOf(res), idParam(req, 'id', 'Ticket'), status)));
     });

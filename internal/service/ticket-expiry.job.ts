@@ -30,7 +30,7 @@ export class TicketExpiryJob implements BackgroundJob {
     @inject(TicketRepository) private readonly tickets: TicketRepository,
     @inject(IdempotencyStore) private readonly idempotency: IdempotencyStore,
     @inject(Clock) private readonly clock: Clock,
-    @inject(Config) private readonly config: Config,
+    @inject(Config) config: Config,
     @inject(Logger) private readonly logger: Logger,
     @inject(Metrics) private readonly metrics: Metrics,
     @inject(AvailabilityPublisher) private readonly availability: AvailabilityPublisher,

@@ -99,6 +99,25 @@ export function ticketRepositoryContract(open: () => Promise<TicketContractDeps>
     expect(await d.tickets.countLiveStanding(standing)).toBe(5);
   });
 
+  it('a purchase that breaks the statement it shares fails alone; the others go ahead', async () => {
+    const { eventId, seatIds } = await seatedEvent(3);
+    const standing = await standingEvent(2);
+    // Not an id at all: no caller sends this (the API validates ids), but it fails any statement it is in.
+    const broken = 'not-an-id';
+    const settled = async (requests: ReservationRequest[]) => (await Promise.allSettled(requests.map((r) => d.tickets.reserve(r)))).map((o) => o.status);
+    // Seats go through; the places' statement breaks: the seats must not be bought twice.
+    expect(await settled([
+      request(eventId, { seatIds: [seatIds[0]!] }),
+      request(eventId, { seatIds: [seatIds[1]!] }),
+      request(standing, { quantity: 1 }),
+      request(broken, { quantity: 1 }),
+      request(standing, { quantity: 1 }),
+    ])).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    expect(await settled([request(eventId, { seatIds: [seatIds[2]!] }), request(broken, { seatIds: [broken] })])).toEqual(['fulfilled', 'rejected']);
+    expect(await d.seats.countByStatus(eventId)).toEqual({ available: 0, reserved: 3, sold: 0 });
+    expect(await d.tickets.countLiveStanding(standing)).toBe(2);
+  });
+
   it('refuses a taken seat with its id and changes nothing (all or none)', async () => {
     const { eventId, seatIds } = await seatedEvent(2);
     await d.tickets.reserve(request(eventId, { seatIds: [seatIds[1]!] }));

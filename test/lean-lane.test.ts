@@ -126,6 +126,13 @@ describe('the lean lane', () => {
     await viaHandler.get(`/api/v1/queue/position/${event.id}`).set('Authorization', userAuth).expect(404);
     await viaHandler.get(`/api/v1/queue/position//${user}`).set('Authorization', userAuth).expect(404);
     expect(taken).toEqual([false, false, false, false, false, false, false, false]);
+
+    // Targets HTTP clients do not send but a raw client can: Express strips a fragment and re-parses odd
+    // characters, so the lane must leave them alone.
+    const untouched = { setHeader: () => { throw new Error('touched'); } } as unknown as ServerResponse;
+    for (const target of [`${url}#x`, `${url} x`, `${url}\u00a0`]) {
+      expect(t.app.lane!.serve({ method: 'GET', url: target, headers: { authorization: userAuth } } as unknown as IncomingMessage, untouched)).toBe(false);
+    }
   });
 
   it('answers every queue-position outcome exactly as Express does', async () => {

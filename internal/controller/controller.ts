@@ -25,12 +25,10 @@ export interface RouteCall {
 }
 
 /** A route's answer: `json`, sent as JSON, or `text` already serialised with its type (a replay). */
-export interface RouteAnswer {
-  status: number;
-  headers?: Record<string, string>;
-  json?: unknown;
-  text?: { contentType: string; body: string };
-}
+export type RouteAnswer = { status: number; headers?: Record<string, string> } & (
+  | { json: unknown; text?: undefined }
+  | { text: { contentType: string; body: string }; json?: undefined }
+);
 
 /**
  * A hot route with one handler for both ways in: Express calls `handle` from its route, the lean lane

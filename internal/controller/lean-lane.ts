@@ -7,11 +7,14 @@ import type { LeanRoute } from './controller';
 import { DEFAULT_BODY_LIMIT } from './json-body';
 import { jsonDepth, MAX_JSON_DEPTH, MAX_URL_LENGTH } from './limits';
 import { logFailure, problemFor, problemResponse } from './problem';
-import { enforceRateLimit } from './rate-limit';
+import { enforceRateLimit, isWrite } from './rate-limit';
 import type { observeRequest } from './request-context.middleware';
 
 // What express.json() accepts without a detour through decompression or charset conversion.
 const PLAIN_JSON = /^application\/json\s*(?:;\s*charset="?utf-8"?\s*)?$/i;
+// A path Express reads as it is: no query or fragment, no percent-escape, none of the characters that make
+// parseurl fall back to url.parse.
+const PLAIN_PATH = /^[^%?#\s\u00a0\ufeff]*$/;
 // body-parser's strict mode: a JSON text must start with an object or an array.
 const STRICT_START = /^[\x20\x09\x0a\x0d]*[{[]/;
 
@@ -82,7 +85,7 @@ export class LeanLane {
 
   private match(method: string, url: string): { route: LeanRoute; params: Record<string, string> } | null {
     // Anything Express would decode, parse or normalise is Express's to do.
-    if (url.length > MAX_URL_LENGTH || url.includes('%') || url.includes('?') || url.endsWith('/')) return null;
+    if (url.length > MAX_URL_LENGTH || !PLAIN_PATH.test(url) || url.endsWith('/')) return null;
     const given = url.split('/');
     for (const { route, segments } of this.patterns) {
       if (route.method !== method || segments.length !== given.length) continue;
@@ -119,7 +122,7 @@ export class LeanLane {
     for (const [name, value] of this.parts.headers) res.setHeader(name, value);
     this.parts.observe(req, res, () => route.path);
     try {
-      await enforceRateLimit(this.parts.rateLimiter, 'ip', this.parts.clientAddress(req));
+      if (isWrite(route.method)) await enforceRateLimit(this.parts.rateLimiter, 'ip', this.parts.clientAddress(req));
       const principal = (await this.parts.auth.authenticate(req.headers.authorization, route.method, route.auth))!;
       const body = route.method === 'POST' ? parseJson(await readBody(req)) : undefined;
       const answer = await route.handle({ principal, path: req.url!, params, body, header: (name) => headerValue(req, name) });

@@ -8,9 +8,12 @@ import { idParam } from './params';
 import { JoinQueueDto, joinedJson, ProcessQueueDto, RefreshSessionDto, statusJson } from './queue.dto';
 import { parseBody } from './validation';
 
-/** The waiting room's routes. The buyer is always the token's subject, never a field of the request. */
 const BASE = `${API_PREFIX}/queue`;
 
+/**
+ * The waiting room's routes. A buyer who joins, refreshes or leaves is always the token's subject, never a
+ * field of the request; a path's user id is only read, by that user or an admin.
+ */
 @injectable()
 export class QueueController implements Controller {
   /** A waiting buyer polls this: served by the lean lane when the request allows it. */
@@ -34,7 +37,6 @@ export class QueueController implements Controller {
   }
 
   register(router: Router): void {
-
     router.post(`${BASE}/join`, this.auth.user, jsonBody(), async (req, res) => {
       const body = parseBody(JoinQueueDto, req.body);
       const joined = await this.queue.join(principalOf(res), body.event_id.toLowerCase());

@@ -108,6 +108,9 @@ export const reservePlacesTogetherStatement = prepare<
     INSERT INTO tickets (id, event_id, seat_id, user_id, status, price_cents, reserved_until, hold_id, created_at, updated_at)
     SELECT w.ticket_id, f.event_id, NULL, f.user_id, 'reserved', 0, f.reserved_until, f.hold_id, f.now, f.now
     FROM wanted w JOIN fits f ON f.p = w.p
+    -- The capacity trigger locks each event's counter row at commit in insert order: by event, so two
+    -- batches of the same events always lock them in the same order and never deadlock.
+    ORDER BY f.event_id, w.ticket_id
     RETURNING id
   ), history AS (
     INSERT INTO ticket_history (id, ticket_id, from_status, to_status, actor, reason, at)

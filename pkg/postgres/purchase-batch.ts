@@ -3,6 +3,7 @@ import { newId } from '../../lib/domain/id';
 import type { Ticket } from '../../lib/domain/ticket';
 import type { ReservationRequest } from '../../lib/repository/ticket-repository';
 import { reservePlacesTogetherStatement, reserveSeatsTogetherStatement } from './purchase-batch-statements';
+import { isUnavailable } from './errors';
 import type { Database } from './tables';
 import { reserveAtOnce, reservedTicket } from './ticket-reservation';
 
@@ -54,8 +55,9 @@ async function placesTogether(db: Kysely<Database>, requests: readonly Reservati
 
 /**
  * The purchases of one turn, seated and standing each in one statement (purchase-batch-statements.ts).
- * Never throws: a statement that fails whole (another buyer filled a standing event at commit, the
- * database went away) is retried purchase by purchase, so each gets its own outcome. A purchase that
+ * Never throws: a statement that Postgres refused whole (another buyer filled a standing event at commit)
+ * is retried purchase by purchase, so each gets its own outcome; one whose fate is unknown (the database
+ * went away mid-statement) gives each purchase that error, as a purchase alone would. A purchase that
  * wants a seat an earlier one of the batch wants goes after it, alone (null).
  */
 export async function reserveBatch(db: Kysely<Database>, requests: readonly ReservationRequest[]): Promise<BatchOutcome[]> {
@@ -81,8 +83,11 @@ export async function reserveBatch(db: Kysely<Database>, requests: readonly Rese
     try {
       const results = await run(db, indexes.map((i) => requests[i]!));
       indexes.forEach((i, k) => (outcomes[i] = { tickets: results[k]! }));
-    } catch {
-      await Promise.all(indexes.map(alone));
+    } catch (error) {
+      // A lost connection or a client-side time-out says nothing of whether the statement committed:
+      // trying again could buy twice. Only an error Postgres reported (the statement rolled back) is retried.
+      if (isUnavailable(error)) for (const i of indexes) outcomes[i] = { error };
+      else await Promise.all(indexes.map(alone));
     }
   };
   await Promise.all([together(seated, seatsTogether), together(standing, placesTogether)]);

@@ -33,9 +33,10 @@ function holdExpired(detail = 'The hold has expired or was released; hold the se
 }
 
 /**
- * Turns a live hold into `reserved` tickets. The hold is read once, just before the one statement that
- * reserves (nothing but the cached event and the queue gate come between); the database's constraints
- * decide anyway, so a wrong or empty hold store can cost a buyer a 409 but never sell a seat twice.
+ * Turns a live hold into `reserved` tickets. The hold is read once; the statement that reserves refuses
+ * to act past the hold's expiry by the database's clock, however long the purchase waited on its way
+ * (the batch, the pool). The database's constraints decide anyway, so a wrong or empty hold store can
+ * cost a buyer a 409 but never sell a seat twice.
  */
 @injectable()
 export class PurchaseService {
@@ -84,7 +85,9 @@ export class PurchaseService {
   private async buy(hold: Hold): Promise<Ticket[]> {
     const now = this.clock.now();
     const reservedUntil = new Date(now.getTime() + this.config.paymentWindowSeconds * 1000);
-    const tickets = await this.tickets.reserve({ eventId: hold.eventId, userId: hold.userId, seatIds: hold.seatIds, quantity: hold.quantity, holdId: hold.id, now, reservedUntil });
+    const tickets = await this.tickets.reserve({
+      eventId: hold.eventId, userId: hold.userId, seatIds: hold.seatIds, quantity: hold.quantity, holdId: hold.id, holdExpiresAt: hold.expiresAt, now, reservedUntil,
+    });
     this.metrics.ticket('reserved', tickets.length);
     // News of the sale first: a slow release must not let it arrive after the ticket's later changes.
     this.availability.ticketsChanged(tickets);

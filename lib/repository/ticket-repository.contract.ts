@@ -118,6 +118,24 @@ export function ticketRepositoryContract(open: () => Promise<TicketContractDeps>
     expect(await d.tickets.countLiveStanding(standing)).toBe(2);
   });
 
+  it('refuses a purchase whose hold lapsed before it reached the store, alone or with others', async () => {
+    const { eventId, seatIds } = await seatedEvent(3);
+    const standing = await standingEvent(3);
+    const lapsed = new Date(Date.now() - 1_000);
+    const live = new Date(Date.now() + MINUTE);
+    const outcome = (r: ReservationRequest) => d.tickets.reserve(r).then((tickets) => tickets.length, (error: unknown) => (error as ConflictError).code);
+    expect(await outcome(request(eventId, { seatIds: [seatIds[0]!], holdExpiresAt: lapsed }))).toBe('hold-expired');
+    expect(await outcome(request(standing, { quantity: 1, holdExpiresAt: lapsed }))).toBe('hold-expired');
+    expect(await Promise.all([
+      outcome(request(eventId, { seatIds: [seatIds[1]!], holdExpiresAt: lapsed })),
+      outcome(request(eventId, { seatIds: [seatIds[2]!], holdExpiresAt: live })),
+      outcome(request(standing, { quantity: 1, holdExpiresAt: live })),
+      outcome(request(standing, { quantity: 1, holdExpiresAt: lapsed })),
+    ])).toEqual(['hold-expired', 1, 1, 'hold-expired']);
+    expect(await d.seats.countByStatus(eventId)).toEqual({ available: 2, reserved: 1, sold: 0 });
+    expect(await d.tickets.countLiveStanding(standing)).toBe(1);
+  });
+
   it('refuses a taken seat with its id and changes nothing (all or none)', async () => {
     const { eventId, seatIds } = await seatedEvent(2);
     await d.tickets.reserve(request(eventId, { seatIds: [seatIds[1]!] }));

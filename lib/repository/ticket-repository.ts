@@ -10,6 +10,12 @@ export interface ReservationRequest {
   /** Standing: places to reserve. Seated: ignored (one ticket per seat). */
   quantity: number;
   holdId: string | null;
+  /**
+   * When the hold being bought lapses: a purchase that reaches the database later changes nothing and is
+   * refused with 409 `hold-expired`, so a lapsed hold cannot beat the seat's next holder however long the
+   * purchase waited on its way. Absent: no hold to respect.
+   */
+  holdExpiresAt?: Date;
   now: Date;
   reservedUntil: Date;
 }

@@ -13,6 +13,7 @@ interface Buyers {
   buyers: number[];
   userIds: string[];
   holdIds: Array<string | null>;
+  holdExpiresAts: Array<Date | null>;
   reservedUntils: Date[];
   nows: Date[];
 }
@@ -39,8 +40,8 @@ export const reserveSeatsTogetherStatement = prepare<
     SELECT * FROM unnest(${p.ps}::int[], ${p.eventIds}::uuid[], ${p.seatIds}::uuid[], ${p.ticketIds}::uuid[], ${p.historyIds}::uuid[])
       AS w (p, event_id, seat_id, ticket_id, history_id)
   ), buyers AS (
-    SELECT * FROM unnest(${p.buyers}::int[], ${p.userIds}::text[], ${p.holdIds}::text[], ${p.reservedUntils}::timestamptz[], ${p.nows}::timestamptz[])
-      AS b (p, user_id, hold_id, reserved_until, now)
+    SELECT * FROM unnest(${p.buyers}::int[], ${p.userIds}::text[], ${p.holdIds}::text[], ${p.holdExpiresAts}::timestamptz[], ${p.reservedUntils}::timestamptz[], ${p.nows}::timestamptz[])
+      AS b (p, user_id, hold_id, hold_expires_at, reserved_until, now)
   ), locked AS (
     SELECT s.*
     FROM (SELECT seat_id FROM wanted ORDER BY seat_id) w
@@ -51,8 +52,9 @@ export const reserveSeatsTogetherStatement = prepare<
       FOR UPDATE OF s
     ) s
   ), verdict AS (
-    SELECT w.p, bool_and(l.id IS NOT NULL AND l.event_id = w.event_id AND l.status = 'available') AS ok
-    FROM wanted w LEFT JOIN locked l ON l.id = w.seat_id
+    SELECT w.p, bool_and(l.id IS NOT NULL AND l.event_id = w.event_id AND l.status = 'available'
+      AND coalesce(statement_timestamp() < b.hold_expires_at, true)) AS ok
+    FROM wanted w LEFT JOIN locked l ON l.id = w.seat_id JOIN buyers b ON b.p = w.p
     GROUP BY w.p
   ), granted AS (
     SELECT w.seat_id, b.now FROM wanted w JOIN verdict v ON v.p = w.p AND v.ok JOIN buyers b ON b.p = w.p
@@ -86,8 +88,8 @@ export const reservePlacesTogetherStatement = prepare<
   { p: number }
 >('reserve_places_together', (p) => sql`
   WITH buyers AS (
-    SELECT * FROM unnest(${p.buyers}::int[], ${p.eventIds}::uuid[], ${p.quantities}::int[], ${p.userIds}::text[], ${p.holdIds}::text[], ${p.reservedUntils}::timestamptz[], ${p.nows}::timestamptz[])
-      AS b (p, event_id, quantity, user_id, hold_id, reserved_until, now)
+    SELECT * FROM unnest(${p.buyers}::int[], ${p.eventIds}::uuid[], ${p.quantities}::int[], ${p.userIds}::text[], ${p.holdIds}::text[], ${p.holdExpiresAts}::timestamptz[], ${p.reservedUntils}::timestamptz[], ${p.nows}::timestamptz[])
+      AS b (p, event_id, quantity, user_id, hold_id, hold_expires_at, reserved_until, now)
   ), wanted AS (
     SELECT * FROM unnest(${p.ps}::int[], ${p.ticketIds}::uuid[], ${p.historyIds}::uuid[]) AS w (p, ticket_id, history_id)
   ), room AS (
@@ -103,7 +105,7 @@ export const reservePlacesTogetherStatement = prepare<
     SELECT b.*
     FROM (SELECT b.*, sum(b.quantity) OVER (PARTITION BY b.event_id ORDER BY b.p) AS upto FROM buyers b) b
     JOIN room r ON r.event_id = b.event_id
-    WHERE r.live + b.upto <= r.total
+    WHERE r.live + b.upto <= r.total AND coalesce(statement_timestamp() < b.hold_expires_at, true)
   ), inserted AS (
     INSERT INTO tickets (id, event_id, seat_id, user_id, status, price_cents, reserved_until, hold_id, created_at, updated_at)
     SELECT w.ticket_id, f.event_id, NULL, f.user_id, 'reserved', 0, f.reserved_until, f.hold_id, f.now, f.now

@@ -17,6 +17,7 @@ function buyers(requests: readonly ReservationRequest[]) {
     buyers: requests.map((_, p) => p),
     userIds: requests.map((r) => r.userId),
     holdIds: requests.map((r) => r.holdId),
+    holdExpiresAts: requests.map((r) => r.holdExpiresAt ?? null),
     reservedUntils: requests.map((r) => r.reservedUntil),
     nows: requests.map((r) => r.now),
   };

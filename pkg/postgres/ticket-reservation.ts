@@ -1,5 +1,5 @@
-import type { Kysely, Transaction } from 'kysely';
-import { NotFoundError, ValidationError } from '../../lib/domain/errors';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { ConflictError, NotFoundError, ValidationError } from '../../lib/domain/errors';
 import { newId } from '../../lib/domain/id';
 import type { Ticket } from '../../lib/domain/ticket';
 import type { ReservationRequest } from '../../lib/repository/ticket-repository';
@@ -19,13 +19,20 @@ function newTickets(request: ReservationRequest, count: number) {
   const ticketIds = Array.from({ length: count }, () => newId());
   const historyIds = Array.from({ length: count }, () => newId());
   const { eventId, userId, holdId, now, reservedUntil } = request;
-  return { eventId, userId, holdId, now, reservedUntil, ticketIds, historyIds };
+  return { eventId, userId, holdId, holdExpiresAt: request.holdExpiresAt ?? null, now, reservedUntil, ticketIds, historyIds };
 }
 
 /** The `reserved` ticket a purchase's statement inserted. */
 export function reservedTicket(request: ReservationRequest, id: string, seatId: string | null, priceCents: number): Ticket {
   const { eventId, userId, holdId, now, reservedUntil } = request;
   return { id, eventId, seatId, userId, status: 'reserved', priceCents, reservedUntil, holdId, createdAt: now, updatedAt: now, version: 0 };
+}
+
+/** By the database's clock, as the statements judge it: a purchase reaching it after its hold lapsed is refused. */
+async function assertHoldLive(tx: Tx, request: ReservationRequest): Promise<void> {
+  if (request.holdExpiresAt === undefined) return;
+  const { rows } = await sql<{ lapsed: boolean }>`SELECT statement_timestamp() >= ${request.holdExpiresAt} AS lapsed`.execute(tx);
+  if (rows[0]!.lapsed) throw new ConflictError('hold-expired', 'The hold expired before the purchase reached the database; hold the seats again.');
 }
 
 /** Throws what the old step-by-step purchase said for an unknown event or a request of the wrong kind. */
@@ -63,6 +70,7 @@ export async function reserveAtOnce(db: Kysely<Database>, request: ReservationRe
 
 /** The seats all together or none: an unknown seat is a 404, a taken one a 409 naming the taken seats. */
 export async function reserveSeats(tx: Tx, request: ReservationRequest): Promise<Ticket[]> {
+  await assertHoldLive(tx, request);
   const seatIds = [...new Set(request.seatIds)];
   const params = { ...newTickets(request, seatIds.length), seatIds };
   let outcome = (await reserveSeatsStatement(tx, params)).rows;
@@ -85,6 +93,7 @@ export async function reserveSeats(tx: Tx, request: ReservationRequest): Promise
  * at commit: lapsed reservations are expired before counting, not only when the count says no.
  */
 export async function reservePlaces(tx: Tx, request: ReservationRequest, expireFirst = false): Promise<Ticket[]> {
+  await assertHoldLive(tx, request);
   const { quantity } = request;
   if (!Number.isInteger(quantity) || quantity < 1) {
     await assertEventKind(tx, request.eventId, false);

@@ -22,6 +22,7 @@ interface Purchase {
   eventId: string;
   userId: string;
   holdId: string | null;
+  holdExpiresAt: Date | null;
   now: Date;
   reservedUntil: Date;
   ticketIds: string[];
@@ -51,7 +52,9 @@ export const reserveSeatsStatement = prepare<Purchase & { seatIds: string[] }, S
     ORDER BY s.id
     FOR UPDATE OF s
   ), all_available AS (
-    SELECT count(*) = (SELECT count(*) FROM wanted) AND bool_and(status = 'available') AS ok FROM locked
+    SELECT count(*) = (SELECT count(*) FROM wanted) AND bool_and(status = 'available')
+      AND coalesce(statement_timestamp() < ${p.holdExpiresAt}::timestamptz, true) AS ok
+    FROM locked
   ), reserved AS (
     UPDATE seats SET status = 'reserved', updated_at = ${p.now}::timestamptz, version = version + 1
     WHERE id IN (SELECT id FROM locked) AND (SELECT ok FROM all_available)
@@ -81,6 +84,7 @@ export const reservePlacesStatement = prepare<Purchase, { reserved: number }>('r
     SELECT c.event_id
     FROM event_live_tickets c JOIN events e ON e.id = c.event_id
     WHERE c.event_id = ${p.eventId}::uuid AND NOT e.is_seated_event AND c.live + (SELECT count(*) FROM wanted) <= coalesce(e.total_tickets, 0)
+      AND coalesce(statement_timestamp() < ${p.holdExpiresAt}::timestamptz, true)
   ), inserted AS (
     INSERT INTO tickets (id, event_id, seat_id, user_id, status, price_cents, reserved_until, hold_id, created_at, updated_at)
     SELECT w.ticket_id, r.event_id, NULL, ${p.userId}::text, 'reserved', 0, ${p.reservedUntil}::timestamptz, ${p.holdId}::text, ${p.now}::timestamptz, ${p.now}::timestamptz

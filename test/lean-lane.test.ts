@@ -105,12 +105,17 @@ describe('the lean lane', () => {
     }
   });
 
-  it('takes plain GETs of a queue position and leaves the rest to Express', async () => {
+  /** A queued event and a buyer waiting in its line. */
+  async function aWaitingBuyer() {
     const { queued, join } = queueHttp(() => t, () => auth);
     const event = await queued();
     const user = `lane-queue-${randomUUID()}`;
     await join(event.id, user);
-    const userAuth = await t.auth(user);
+    return { event, user, userAuth: await t.auth(user) };
+  }
+
+  it('takes plain GETs of a queue position and leaves the rest to Express', async () => {
+    const { event, user, userAuth } = await aWaitingBuyer();
     const url = `/api/v1/queue/position/${event.id}/${user}`;
     taken = [];
     expect((await viaHandler.get(url).set('Authorization', userAuth).expect(200)).body).toEqual({ position: 1, status: 'waiting' });
@@ -136,11 +141,7 @@ describe('the lean lane', () => {
   });
 
   it('answers every queue-position outcome exactly as Express does', async () => {
-    const { queued, join } = queueHttp(() => t, () => auth);
-    const event = await queued();
-    const user = `lane-queue-${randomUUID()}`;
-    await join(event.id, user);
-    const userAuth = await t.auth(user);
+    const { event, user, userAuth } = await aWaitingBuyer();
     const outcomes: Array<[string, string, string | null, number]> = [
       ['own place', `/api/v1/queue/position/${event.id}/${user}`, userAuth, 200],
       ['someone else', `/api/v1/queue/position/${event.id}/${user}`, auth, 403],

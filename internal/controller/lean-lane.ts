@@ -53,7 +53,8 @@ const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({});
  * mapping. Nothing here decides what a request means.
  */
 export class LeanLane {
-  private readonly exact = new Map<string, LeanRoute>();
+  // By method, then path: the hottest look-up builds no key.
+  private readonly exact = { GET: new Map<string, LeanRoute>(), POST: new Map<string, LeanRoute>() };
   private readonly patterns: Pattern[] = [];
 
   constructor(
@@ -63,7 +64,7 @@ export class LeanLane {
     for (const route of routes) {
       const segments = route.path.split('/').map((segment) => (segment.startsWith(':') ? new Param(segment.slice(1)) : segment));
       if (segments.some((segment) => segment instanceof Param)) this.patterns.push({ route, segments });
-      else this.exact.set(`${route.method} ${route.path}`, route);
+      else this.exact[route.method].set(route.path, route);
     }
   }
 
@@ -71,7 +72,7 @@ export class LeanLane {
   serve(req: IncomingMessage, res: ServerResponse): boolean {
     const { method, url } = req;
     if (method !== 'POST' && method !== 'GET') return false;
-    let route = this.exact.get(`${method} ${url}`);
+    let route = this.exact[method].get(url!);
     let params = NO_PARAMS;
     if (route === undefined) {
       const found = this.patterns.length > 0 ? this.match(method, url!) : null;

@@ -113,6 +113,16 @@ describe.each(testDatabases())('tickets on $name', (database) => {
       }
       expect(swept).toEqual(expect.any(Array));
     });
+
+    it('the sweep forgets bought holds once they have lapsed, and only those', async () => {
+      const repository = new PostgresTicketRepository(handle.db);
+      const [lapsed, live] = [`lapsed-${newId()}`, `live-${newId()}`];
+      await sql`INSERT INTO hold_purchases (hold_id, spent_until) VALUES (${lapsed}, now() - interval '1 second'), (${live}, now() + interval '1 minute')`.execute(handle.db);
+      // Another test app's sweeper may hold the lock for a moment; either sweep forgets the row.
+      for (let attempt = 0; attempt < 100 && (await repository.sweepExpired(new Date(), 10)) === null; attempt++) await new Promise((resolve) => setTimeout(resolve, 20));
+      const { rows } = await sql<{ holdId: string }>`SELECT hold_id FROM hold_purchases WHERE hold_id IN (${lapsed}, ${live})`.execute(handle.db);
+      expect(rows.map((row) => row.holdId)).toEqual([live]);
+    });
   });
 });
 

@@ -79,6 +79,17 @@ describe.each(BOTH_PATHS)('%s', (_path, overrides) => {
       await purchase(t, (await aUser(t)).auth, { event_id: event.id, quantity: 1 }).expect(409);
     });
 
+    it('a standing hold bought by ten requests at once sells its places once; the rest are 409 hold-expired', async () => {
+      const event = await createEvent(t, { is_seated_event: false, total_tickets: 10 });
+      const alice = await aUser(t);
+      const hold = (await t.http.post('/api/v1/holds').set('Authorization', alice.auth).send({ event_id: event.id, quantity: 3 }).expect(201)).body;
+      const answers = await Promise.all(Array.from({ length: 10 }, () => purchase(t, alice.auth, { hold_id: hold.id })));
+      expect(answers.map((res) => res.status).sort()).toEqual([201, ...Array(9).fill(409)]);
+      expect(answers.filter((res) => res.status === 409).every((res) => res.body.type === '/problems/hold-expired')).toBe(true);
+      const mine = await t.http.get(`/api/v1/tickets/user/${alice.id}`).set('Authorization', alice.auth).expect(200);
+      expect(mine.body.tickets).toHaveLength(3);
+    });
+
     it('rejects bad bodies with 400 and unknown events with 404', async () => {
       const { event, seats } = await createSeatedEvent(t, 1);
       const { auth } = await aUser(t);

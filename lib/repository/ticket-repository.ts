@@ -52,8 +52,8 @@ export interface TicketRepository {
    * Atomically: expires due reservations in the way, moves each seat `available -> reserved`
    * (conditionally), inserts one `reserved` ticket per seat (or `quantity` standing tickets) with their
    * history; all or nothing. Throws ConflictError `seats-unavailable` (with the seat ids) when a
-   * seat is not available, `sold-out` when standing capacity would be exceeded, NotFoundError for an
-   * unknown event or seat.
+   * seat is not available, `sold-out` when standing capacity would be exceeded, `hold-expired` when the
+   * hold lapsed or (standing) was already bought, NotFoundError for an unknown event or seat.
    */
   reserve(request: ReservationRequest): Promise<Ticket[]>;
 
@@ -90,6 +90,7 @@ export interface TicketRepository {
   /**
    * One sweep of due reservations, at most `limit`. Only one process sweeps at a time: returns null when
    * another holds the sweep lock. Rows locked by a concurrent transaction are skipped, not waited for.
+   * Also forgets the bought holds that have lapsed (a purchase of them is refused by their expiry now).
    */
   sweepExpired(now: Date, limit: number): Promise<ExpiredTicket[] | null>;
 

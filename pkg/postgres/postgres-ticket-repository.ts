@@ -143,6 +143,8 @@ export class PostgresTicketRepository implements TicketRepository {
       this.db.transaction().execute(async (tx) => {
         const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_xact_lock(${SWEEP_LOCK}) AS locked`.execute(tx);
         if (!rows[0]?.locked) return null;
+        // By the database's clock, which is the one the purchase statements judge a hold's expiry by.
+        await tx.deleteFrom('holdPurchases').where('spentUntil', '<', sql<Date>`statement_timestamp()`).execute();
         return expireDueIn(tx, { all: true }, now, { limit, skipLocked: true });
       }),
     );

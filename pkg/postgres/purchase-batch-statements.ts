@@ -81,7 +81,8 @@ export const reserveSeatsTogetherStatement = prepare<
  * together with the purchases before it in the batch (a running sum, so one that does not fit can hold up
  * a later smaller one: that one is then tried alone). The counter is read, not locked: the capacity trigger
  * decides at commit (migration 0003), where the whole statement fails if another buyer took the places in
- * between. The positions of the purchases served.
+ * between. Each hold is marked bought; a batch holds no hold twice (purchase-batch.ts). The positions of
+ * the purchases served.
  */
 export const reservePlacesTogetherStatement = prepare<
   Buyers & { eventIds: string[]; quantities: number[]; ps: number[]; ticketIds: string[]; historyIds: string[] },
@@ -118,5 +119,8 @@ export const reservePlacesTogetherStatement = prepare<
     INSERT INTO ticket_history (id, ticket_id, from_status, to_status, actor, reason, at)
     SELECT w.history_id, i.id, NULL, 'reserved', f.user_id, 'purchase', f.now
     FROM wanted w JOIN inserted i ON i.id = w.ticket_id JOIN fits f ON f.p = w.p
+  ), spent AS (
+    INSERT INTO hold_purchases (hold_id, spent_until)
+    SELECT f.hold_id, coalesce(f.hold_expires_at, f.reserved_until) FROM fits f WHERE f.hold_id IS NOT NULL
   )
   SELECT p FROM fits`);

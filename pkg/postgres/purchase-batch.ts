@@ -59,7 +59,8 @@ async function placesTogether(db: Kysely<Database>, requests: readonly Reservati
  * Never throws: a statement that Postgres refused whole (another buyer filled a standing event at commit)
  * is retried purchase by purchase, so each gets its own outcome; one whose fate is unknown (the database
  * went away mid-statement) gives each purchase that error, as a purchase alone would. A purchase that
- * wants a seat an earlier one of the batch wants goes after it, alone (null).
+ * wants a seat an earlier one of the batch wants, or buys a hold an earlier one buys, goes after it, alone
+ * (null).
  */
 export async function reserveBatch(db: Kysely<Database>, requests: readonly ReservationRequest[]): Promise<BatchOutcome[]> {
   const outcomes: BatchOutcome[] = requests.map(() => ({ tickets: null }));
@@ -71,9 +72,12 @@ export async function reserveBatch(db: Kysely<Database>, requests: readonly Rese
   const seated: number[] = [];
   const standing: number[] = [];
   const asked = new Set<string>();
+  const spending = new Set<string>();
   requests.forEach((request, i) => {
     if (request.seatIds.length === 0) {
-      if (Number.isInteger(request.quantity) && request.quantity >= 1) standing.push(i);
+      if (!Number.isInteger(request.quantity) || request.quantity < 1 || (request.holdId !== null && spending.has(request.holdId))) return;
+      if (request.holdId !== null) spending.add(request.holdId);
+      standing.push(i);
     } else if (!request.seatIds.some((seatId) => asked.has(seatId))) {
       for (const seatId of request.seatIds) asked.add(seatId);
       seated.push(i);

@@ -89,6 +89,12 @@ export interface IdempotencyKeyTable {
   createdAt: Timestamp;
 }
 
+/** Standing holds already bought (migration 0004), kept until a purchase of them could no longer commit. */
+export interface HoldPurchaseTable {
+  holdId: string;
+  spentUntil: Timestamp;
+}
+
 export interface Database {
   events: EventTable;
   seats: SeatTable;
@@ -96,4 +102,5 @@ export interface Database {
   ticketHistory: TicketHistoryTable;
   idempotencyKeys: IdempotencyKeyTable;
   eventLiveTickets: EventLiveTicketsTable;
+  holdPurchases: HoldPurchaseTable;
 }

@@ -73,7 +73,7 @@ export const reserveSeatsStatement = prepare<Purchase & { seatIds: string[] }, S
 
 /**
  * Standing places: only if they fit by the event's live-ticket counter, inserts the tickets and their
- * history. 0 when they do not fit, or the event is unknown or seated. The counter is read, not locked: the
+ * history, and marks the hold bought (a second purchase of it fails on `hold_purchases_pkey`). 0 when they do not fit, or the event is unknown or seated. The counter is read, not locked: the
  * capacity trigger moves it and decides at commit (migration 0003), so a buyer racing another for the last
  * places can still lose there.
  */
@@ -94,6 +94,10 @@ export const reservePlacesStatement = prepare<Purchase, { reserved: number }>('r
     INSERT INTO ticket_history (id, ticket_id, from_status, to_status, actor, reason, at)
     SELECT w.history_id, i.id, NULL, 'reserved', ${p.userId}::text, 'purchase', ${p.now}::timestamptz
     FROM wanted w JOIN inserted i ON i.id = w.ticket_id
+  ), spent AS (
+    INSERT INTO hold_purchases (hold_id, spent_until)
+    SELECT ${p.holdId}::text, coalesce(${p.holdExpiresAt}::timestamptz, ${p.reservedUntil}::timestamptz)
+    FROM room WHERE ${p.holdId}::text IS NOT NULL
   )
   SELECT count(*)::int AS reserved FROM inserted`);
 

@@ -140,6 +140,7 @@ export function ticketWriteError(error: unknown): unknown {
   const code = pgErrorCode(error);
   const constraint = pgConstraint(error);
   if (code === UNIQUE_VIOLATION && constraint === 'tickets_one_live_per_seat') return seatUnavailable([]);
+  if (code === UNIQUE_VIOLATION && constraint === 'hold_purchases_pkey') return new ConflictError('hold-expired', 'This hold was already bought; its tickets are in your ticket list.');
   if (constraint === 'tickets_standing_capacity') return soldOut();
   if (constraint === 'tickets_seat_required') return ValidationError.field('seat_ids', 'a seated event is bought by seat');
   if (code === FOREIGN_KEY_VIOLATION) return new NotFoundError('Event or seat');

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Agent, request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Pool } from 'undici';
 import { jsonHeaders, signUsers } from './cannon';
 import type { FunnelSpec } from './load-spec';
 import { Recorder, type PhaseResult } from './stats';
@@ -8,8 +8,9 @@ import { Recorder, type PhaseResult } from './stats';
 /**
  * purchase-funnel: hold -> purchase -> confirm, one ticket per pass, `connections` buyers at a time, until
  * every seat and every standing place is sold. autocannon cannot do this (each step needs the id the
- * previous one returned, and a failed step must put its seat back), so it is a loop per connection over a
- * keep-alive agent.
+ * previous one returned, and a failed step must put its seat back), so it is a loop per connection over an
+ * undici pool (about a quarter less client CPU per request than node:http's agent, on a box the client
+ * shares with the server).
  */
 type Task = { seatId: string } | { standing: true };
 interface Reply {
@@ -19,35 +20,29 @@ interface Reply {
 
 export async function runFunnel(spec: FunnelSpec): Promise<PhaseResult> {
   const tokens = await signUsers(spec.jwtSecret, spec.users);
-  const agent = new Agent({ keepAlive: true, maxSockets: spec.connections });
-  const { hostname, port } = new URL(spec.url);
+  const pool = new Pool(spec.url, { connections: spec.connections });
   const all = new Recorder('purchase-funnel', true);
   // Per step and per kind: standing purchases count the event's live tickets, so they may slow as it fills.
   const stepNames = ['hold', 'purchase', 'confirm'].flatMap((step) => [`${step} seated`, `${step} standing`]);
   const steps = Object.fromEntries(stepNames.map((name) => [name, new Recorder(name)]));
   let errors = 0;
 
-  const call = (step: string, path: string, token: string, body: string, key?: string) =>
-    new Promise<Reply>((resolve) => {
-      const started = performance.now();
-      const headers = { ...jsonHeaders(token), 'content-length': String(Buffer.byteLength(body)), ...(key ? { 'idempotency-key': key } : {}) };
-      const req = request({ agent, hostname, port, path, method: 'POST', headers }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => {
-          const ms = performance.now() - started;
-          all.record(res.statusCode!, ms);
-          steps[step]!.record(res.statusCode!, ms);
-          resolve({ status: res.statusCode!, body: Buffer.concat(chunks).toString() });
-        });
-      });
+  const call = async (step: string, path: string, token: string, body: string, key?: string): Promise<Reply> => {
+    const started = performance.now();
+    const headers = { ...jsonHeaders(token), ...(key ? { 'idempotency-key': key } : {}) };
+    try {
+      const res = await pool.request({ path, method: 'POST', headers, body });
+      const text = await res.body.text();
+      const ms = performance.now() - started;
+      all.record(res.statusCode, ms);
+      steps[step]!.record(res.statusCode, ms);
+      return { status: res.statusCode, body: text };
+    } catch {
       // A connection error is not an answer: count it and let the pass fail (the task is retried).
-      req.on('error', () => {
-        errors++;
-        resolve({ status: 0, body: '' });
-      });
-      req.end(body);
-    });
+      errors++;
+      return { status: 0, body: '' };
+    }
+  };
 
   // Seated and standing interleaved, so both events sell out together and both code paths stay hot.
   const tasks: Task[] = [];
@@ -111,7 +106,7 @@ export async function runFunnel(spec: FunnelSpec): Promise<PhaseResult> {
   };
   await Promise.all(Array.from({ length: spec.connections }, buyer));
   all.finish();
-  agent.destroy();
+  await pool.close();
   all.errors = errors;
 
   const seconds = (at: number) => Math.max(at - started, 1) / 1000;

@@ -1,5 +1,5 @@
-import { Agent, request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Pool } from 'undici';
 import type { Recorder } from './stats';
 
 export interface PacedOptions {
@@ -19,8 +19,7 @@ export interface PacedOptions {
  * sends each second's requests in bursts and measures the queueing it causes itself.
  */
 export async function paced(options: PacedOptions, recorder: Recorder): Promise<void> {
-  const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
-  const { hostname, port } = new URL(options.url);
+  const pool = new Pool(options.url, { connections: options.connections });
   const total = Math.round(options.rate * options.seconds);
   const start = performance.now() + 10;
   const pending: Array<Promise<void>> = [];
@@ -32,23 +31,18 @@ export async function paced(options: PacedOptions, recorder: Recorder): Promise<
     // From the due time when sent late (the wait counts), from the send when the timer fired a little early.
     const from = Math.min(due, performance.now());
     pending.push(
-      new Promise<void>((resolve) => {
-        const req = request({ agent, hostname, port, path, method: 'GET', headers }, (res) => {
-          res.resume();
-          res.on('end', () => {
-            recorder.record(res.statusCode!, performance.now() - from);
-            resolve();
-          });
-        });
-        req.on('error', () => {
+      pool.request({ path, method: 'GET', headers }).then(
+        async (res) => {
+          await res.body.dump();
+          recorder.record(res.statusCode, performance.now() - from);
+        },
+        () => {
           recorder.errors++;
-          resolve();
-        });
-        req.end();
-      }),
+        },
+      ),
     );
   }
   await Promise.all(pending);
   recorder.finish();
-  agent.destroy();
+  await pool.close();
 }

@@ -8,8 +8,9 @@ import { sql, type Kysely } from 'kysely';
  * commit and then fails on the key. Seated holds need no row: their seats' locks and the one-live-ticket
  * index already refuse a second purchase.
  *
- * Kept only while a purchase of the hold could still reach the database: the statements refuse a hold past
- * its expiry, so the expiry sweep deletes rows whose `spent_until` has passed.
+ * Kept only while a purchase of the hold could still pass: the statements refuse a hold past its expiry,
+ * and no hold outlives MAX_HOLD_LIFETIME_SECONDS however often it is extended, so a row is kept that long
+ * past the expiry its purchase saw, and the expiry sweep deletes it once `spent_until` has passed.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`

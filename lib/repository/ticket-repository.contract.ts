@@ -295,6 +295,18 @@ export function ticketRepositoryContract(open: () => Promise<TicketContractDeps>
     expect(await d.tickets.countLiveStanding(eventId)).toBe(3);
   });
 
+  it('a bought hold stays spent after the expiry its purchase saw and a sweep: the holder may have extended it', async () => {
+    const eventId = await standingEvent(10);
+    const holdId = `h-${newId()}`;
+    await d.tickets.reserve(request(eventId, { holdId, quantity: 2, holdExpiresAt: new Date(Date.now() + 300) }));
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    // Another process's sweeper may hold the lock for a moment; one sweep past the first expiry is enough.
+    for (let i = 0; i < 100 && (await d.tickets.sweepExpired(new Date(), 100)) === null; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    const extended = request(eventId, { holdId, quantity: 2, holdExpiresAt: new Date(Date.now() + MINUTE) });
+    await expect(d.tickets.reserve(extended)).rejects.toMatchObject({ code: 'hold-expired' });
+    expect(await d.tickets.countLiveStanding(eventId)).toBe(2);
+  });
+
   describe('with no hold layer in front: the database alone', () => {
     it('50 concurrent reservations of one seat: exactly one wins, the rest conflict', async () => {
       const { eventId, seatIds } = await seatedEvent(1);

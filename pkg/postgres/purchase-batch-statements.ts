@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { HOLD_MAY_LIVE_ON } from './hold-purchases';
 import { prepare } from './prepared';
 
 // The purchases of one turn of the event loop as one statement each for seats and for places: one round
@@ -121,6 +122,6 @@ export const reservePlacesTogetherStatement = prepare<
     FROM wanted w JOIN inserted i ON i.id = w.ticket_id JOIN fits f ON f.p = w.p
   ), spent AS (
     INSERT INTO hold_purchases (hold_id, spent_until)
-    SELECT f.hold_id, coalesce(f.hold_expires_at, f.reserved_until) FROM fits f WHERE f.hold_id IS NOT NULL
+    SELECT f.hold_id, coalesce(f.hold_expires_at, f.reserved_until) + ${HOLD_MAY_LIVE_ON} FROM fits f WHERE f.hold_id IS NOT NULL
   )
   SELECT p FROM fits`);

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { TicketStatus } from '../../lib/domain/ticket';
 import type { StoredSeatStatus } from '../../lib/domain/seat';
+import { HOLD_MAY_LIVE_ON } from './hold-purchases';
 import { prepare } from './prepared';
 import type { TicketRow } from './ticket-writes';
 
@@ -96,7 +97,7 @@ export const reservePlacesStatement = prepare<Purchase, { reserved: number }>('r
     FROM wanted w JOIN inserted i ON i.id = w.ticket_id
   ), spent AS (
     INSERT INTO hold_purchases (hold_id, spent_until)
-    SELECT ${p.holdId}::text, coalesce(${p.holdExpiresAt}::timestamptz, ${p.reservedUntil}::timestamptz)
+    SELECT ${p.holdId}::text, coalesce(${p.holdExpiresAt}::timestamptz, ${p.reservedUntil}::timestamptz) + ${HOLD_MAY_LIVE_ON}
     FROM room WHERE ${p.holdId}::text IS NOT NULL
   )
   SELECT count(*)::int AS reserved FROM inserted`);

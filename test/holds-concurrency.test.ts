@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { DEVELOPMENT_JWT_SECRET } from '../internal/config/config';
 import type { Role } from '../lib/domain/principal';
 import { signToken } from '../pkg/jwt/sign-token';
-import { createRedisClient } from '../pkg/redis/client';
+import { deletePrefix } from '../pkg/redis/client';
 import { eventBody, seatBodies } from './support/fixtures';
 import { startServerProcess, type ServerProcess } from './support/server-process';
 import { databaseUrl, redisUrl } from './support/services';
+import { testRedisClient } from './support/redis';
 import { startTestApp, type TestApp } from './support/test-app';
 
 // Every test app and spawned server here uses the development secret, so one signer serves all of them.
@@ -101,9 +102,9 @@ if (!databaseUrl || !redisUrl) {
     afterAll(async () => {
       await Promise.all(processes.map((process) => process.stop()));
       // The shared Redis is never flushed: only this run's keys go.
-      const client = createRedisClient(redisUrl!, () => {});
+      const client = testRedisClient();
       await client.connect();
-      for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 1_000 })) if (keys.length > 0) await client.unlink(keys);
+      await deletePrefix(client, prefix);
       await client.close();
     });
 

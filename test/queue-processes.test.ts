@@ -3,7 +3,8 @@ import { setTimeout as pause } from 'node:timers/promises';
 import { DEVELOPMENT_JWT_SECRET } from '../internal/config/config';
 import { signToken } from '../pkg/jwt/sign-token';
 import { eventBody } from './support/fixtures';
-import { connectTestRedis, deletePrefix } from './support/redis-queue';
+import { deletePrefix } from '../pkg/redis/client';
+import { connectTestRedis } from './support/redis-queue';
 import { startServerProcess, type ServerProcess } from './support/server-process';
 import { databaseUrl, redisUrl } from './support/services';
 
@@ -20,7 +21,7 @@ const shared = databaseUrl !== null && redisUrl !== null;
   }, 60_000);
   afterAll(async () => {
     await Promise.all(servers.map((server) => server.stop()));
-    const client = await connectTestRedis(redisUrl!);
+    const client = await connectTestRedis();
     await deletePrefix(client, prefix);
     await client.close();
   });

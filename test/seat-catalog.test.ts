@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { EventBus, type BusMessage } from '../lib/adapter/event-bus';
-import { createRedisClient } from '../pkg/redis/client';
+import { deletePrefix } from '../pkg/redis/client';
 import { createSeatedEvent } from './support/fixtures';
 import { databaseUrl, redisUrl } from './support/services';
+import { testRedisClient } from './support/redis';
 import { startTestApp, type TestApp } from './support/test-app';
 
 // Holds check seats against each process's SeatCatalog, not Postgres. What one process sells, cancels or
@@ -21,9 +22,9 @@ afterAll(async () => {
   if (holder !== seller) await holder?.close();
   await seller?.close();
   if (shared) {
-    const client = createRedisClient(redisUrl!, () => {});
+    const client = testRedisClient();
     await client.connect();
-    for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 1_000 })) if (keys.length > 0) await client.unlink(keys);
+    await deletePrefix(client, prefix);
     await client.close();
   }
 });

@@ -3,10 +3,11 @@ import { sql } from 'kysely';
 import { DEVELOPMENT_JWT_SECRET } from '../internal/config/config';
 import { signToken } from '../pkg/jwt/sign-token';
 import { openPostgres } from '../pkg/postgres/database';
-import { createRedisClient } from '../pkg/redis/client';
+import { deletePrefix } from '../pkg/redis/client';
 import { eventBody, seatBodies } from './support/fixtures';
 import { startServerProcess, type ServerProcess } from './support/server-process';
 import { databaseUrl, redisUrl } from './support/services';
+import { testRedisClient } from './support/redis';
 
 // Needs what production has: one Postgres and one Redis shared by several API processes.
 const withRealServices = databaseUrl && redisUrl ? describe : describe.skip;
@@ -50,17 +51,13 @@ withRealServices('two API processes, Redis emptied in the middle of a storm of h
   }
 
   async function emptyRedis(): Promise<number> {
-    const client = createRedisClient(redisUrl!, () => {});
+    const client = testRedisClient();
     await client.connect();
-    let deleted = 0;
     try {
-      for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 1_000 })) {
-        if (keys.length > 0) deleted += await client.unlink(keys);
-      }
+      return await deletePrefix(client, prefix);
     } finally {
       await client.close();
     }
-    return deleted;
   }
 
   it('leaves no seat with two live tickets and no standing event over capacity', async () => {

@@ -20,6 +20,7 @@ import { TokenVerifier } from '../../lib/adapter/token-verifier';
 import type { Principal } from '../../lib/domain/principal';
 import { SeatRepository } from '../../lib/repository/seat-repository';
 import { signToken } from '../../pkg/jwt/sign-token';
+import { deletePrefix } from '../../pkg/redis/client';
 import { WinstonLogger } from '../../pkg/winston/winston-logger';
 import { buildRuntime } from '../server/container';
 
@@ -134,7 +135,7 @@ async function main(): Promise<void> {
     }, IO);
   } finally {
     if (runtime.redis) {
-      for await (const keys of runtime.redis.scanIterator({ MATCH: `${config.redisKeyPrefix}*`, COUNT: 1_000 })) if (keys.length > 0) await runtime.redis.unlink(keys);
+      await deletePrefix(runtime.redis, config.redisKeyPrefix);
     }
     await runtime.close();
     rmSync(dataDir, { recursive: true, force: true });

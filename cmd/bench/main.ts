@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { signToken } from '../../pkg/jwt/sign-token';
-import { createRedisClient } from '../../pkg/redis/client';
+import { createRedisClient, deletePrefix } from '../../pkg/redis/client';
 import { checkInvariants } from './invariants';
 import { parseOptions } from './options';
 import { runPhase, serverErrorCheck, type Check, type PhaseContext } from './phases';
@@ -25,7 +25,7 @@ async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
   // Our own prefix only: the Redis is shared (never FLUSHDB).
   const client = createRedisClient(redisUrl, () => {});
   await client.connect();
-  for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 1_000 })) if (keys.length > 0) await client.unlink(keys);
+  await deletePrefix(client, prefix);
   await client.close();
 }
 

@@ -16,6 +16,7 @@ import { WaitingRoom } from '../../lib/adapter/waiting-room';
 import { newId } from '../../lib/domain/id';
 import type { Principal } from '../../lib/domain/principal';
 import { signToken } from '../../pkg/jwt/sign-token';
+import { deletePrefix } from '../../pkg/redis/client';
 import { buildRuntime } from '../server/container';
 
 /**
@@ -217,9 +218,7 @@ async function main(): Promise<void> {
     server.close();
     await events.delete(event.id);
     if (runtime.redis) {
-      for await (const keys of runtime.redis.scanIterator({ MATCH: `${config.redisKeyPrefix}*`, COUNT: 1_000 })) {
-        if (keys.length > 0) await runtime.redis.unlink(keys);
-      }
+      await deletePrefix(runtime.redis, config.redisKeyPrefix);
     }
     await runtime.close();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });

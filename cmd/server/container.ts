@@ -32,17 +32,18 @@ export interface Runtime {
 
 const REDIS_CONNECT_TIMEOUT_MS = 5_000;
 
-async function connectRedis(url: string, logger: Logger): Promise<RedisClient> {
+async function connectRedis(url: string, cluster: boolean, logger: Logger): Promise<RedisClient> {
   let lastError = '';
-  const client = createRedisClient(url, (error) => {
+  const onError = (error: Error) => {
     // node-redis reports every failed reconnect; log each distinct failure once.
     if (error.message !== lastError) logger.warn('redis connection error', { error: error.message });
     lastError = error.message;
-  });
-  client.on('ready', () => {
+  };
+  const onReady = () => {
     if (lastError) logger.info('redis connection restored');
     lastError = '';
-  });
+  };
+  const client = createRedisClient(url, onError, { cluster, onReady });
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
@@ -72,8 +73,8 @@ export async function buildRuntime(config: Config, logger: Logger = new WinstonL
   let subscriber: RedisClient | null = null;
   try {
     await migrateToLatest(database.db);
-    redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : null;
-    subscriber = config.redisUrl ? await connectRedis(config.redisUrl, logger) : null;
+    redis = config.redisUrl ? await connectRedis(config.redisUrl, config.redisCluster, logger) : null;
+    subscriber = config.redisUrl ? await connectRedis(config.redisUrl, config.redisCluster, logger) : null;
   } catch (error) {
     redis?.destroy();
     await database.close();

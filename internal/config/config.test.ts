@@ -7,6 +7,7 @@ describe('loadConfig', () => {
       host: '0.0.0.0',
       databaseUrl: null,
       redisUrl: null,
+      redisCluster: false,
       dataDir: './data',
       jwtSecret: DEVELOPMENT_JWT_SECRET,
       jwtSecretIsDefault: true,
@@ -21,12 +22,13 @@ describe('loadConfig', () => {
       HOST: '127.0.0.1',
       DATABASE_URL: 'postgres://u@db:5432/x',
       REDIS_URL: 'redis://cache:6379',
+      REDIS_CLUSTER: 'on',
       DATA_DIR: '/var/onsale',
       JWT_SECRET: 's3cret',
       LOG_LEVEL: 'debug',
       NODE_ENV: 'test',
     });
-    expect(config).toMatchObject({ port: 9000, host: '127.0.0.1', databaseUrl: 'postgres://u@db:5432/x', redisUrl: 'redis://cache:6379', dataDir: '/var/onsale', jwtSecret: 's3cret', jwtSecretIsDefault: false, logLevel: 'debug', nodeEnv: 'test' });
+    expect(config).toMatchObject({ port: 9000, host: '127.0.0.1', databaseUrl: 'postgres://u@db:5432/x', redisUrl: 'redis://cache:6379', redisCluster: true, dataDir: '/var/onsale', jwtSecret: 's3cret', jwtSecretIsDefault: false, logLevel: 'debug', nodeEnv: 'test' });
   });
 
   it.each([
@@ -35,6 +37,8 @@ describe('loadConfig', () => {
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
     [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL'],
     [{ REDIS_URL: 'http://x' }, 'REDIS_URL'],
+    [{ REDIS_CLUSTER: 'yes' }, 'REDIS_CLUSTER'],
+    [{ REDIS_CLUSTER: 'on' }, 'REDIS_CLUSTER'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
   ])('rejects %p naming %s in one line', (env, variable) => {

@@ -12,6 +12,8 @@ export interface Config {
   redisUrl: string | null;
   /** Every Redis key starts with it, so several deployments (or test runs) can share one Redis. */
   redisKeyPrefix: string;
+  /** REDIS_URL is one node of a Redis Cluster (REDIS_CLUSTER=on); the client finds the rest. */
+  redisCluster: boolean;
   dataDir: string;
   jwtSecret: string;
   /** True when no JWT_SECRET was given and the development secret is in use. */
@@ -136,6 +138,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     redisKeyPrefix: text(env, 'REDIS_KEY_PREFIX') ?? 'onsale:',
+    redisCluster: redisCluster(env),
     dataDir: text(env, 'DATA_DIR') ?? './data',
     jwtSecret: secret ?? DEVELOPMENT_JWT_SECRET,
     jwtSecretIsDefault: secret === undefined,
@@ -156,6 +159,13 @@ export function loadConfig(env: Env = process.env): Config {
     workers: workers(env),
     leanLane: oneOf(env, 'LEAN_LANE', ['on', 'off'], 'on') === 'on',
   };
+}
+
+function redisCluster(env: Env): boolean {
+  const on = oneOf(env, 'REDIS_CLUSTER', ['on', 'off'], 'off') === 'on';
+  // Silently running on in-process stores would look like a working cluster setup until the second process.
+  if (on && text(env, 'REDIS_URL') === undefined) throw new ConfigError('REDIS_CLUSTER', 'on needs REDIS_URL (a node of the cluster)');
+  return on;
 }
 
 function workers(env: Env): number {

@@ -1,5 +1,5 @@
 import { rateLimiterContract } from '../../lib/adapter/rate-limiter.contract';
-import { createRedisClient } from '../redis/client';
+import { testRedisClient } from '../../test/support/redis';
 import { redisUrl } from '../../test/support/services';
 import { FlexibleRateLimiter } from './flexible-rate-limiter';
 import { randomUUID } from 'node:crypto';
@@ -10,7 +10,7 @@ describe('FlexibleRateLimiter in memory', () => {
 
 (redisUrl ? describe : describe.skip)('FlexibleRateLimiter on Redis (needs REDIS_URL)', () => {
   rateLimiterContract(async (policies) => {
-    const client = createRedisClient(redisUrl!, () => {});
+    const client = testRedisClient();
     await client.connect();
     const limiter = new FlexibleRateLimiter(policies, { client, keyPrefix: `onsale-test:${randomUUID()}:` });
     return { limiter, close: () => client.close() };

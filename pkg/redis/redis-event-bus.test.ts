@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { eventBusContract } from '../../lib/adapter/event-bus.contract';
+import { testRedisClient } from '../../test/support/redis';
 import { redisUrl } from '../../test/support/services';
 import { MemoryEventBus } from '../memory/memory-event-bus';
 import { createRedisClient } from './client';
@@ -15,7 +16,7 @@ describe('MemoryEventBus', () => {
 (redisUrl ? describe : describe.skip)('RedisEventBus, two processes on one Redis (needs REDIS_URL)', () => {
   eventBusContract(async ({ historyLength }) => {
     const prefix = `onsale-test:${randomUUID()}:`;
-    const clients = Array.from({ length: 4 }, () => createRedisClient(redisUrl!, () => {}));
+    const clients = Array.from({ length: 4 }, () => testRedisClient());
     await Promise.all(clients.map((c) => c.connect()));
     const [a, aSub, b, bSub] = clients as [any, any, any, any];
     return {

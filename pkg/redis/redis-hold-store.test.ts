@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { holdStoreContract } from '../../lib/adapter/hold-store.contract';
 import { newId } from '../../lib/domain/id';
 import { testRedis } from '../../test/support/redis';
-import type { RedisClient } from './client';
+import { scanPrefix, type RedisClient } from './client';
 import { RedisHoldStore } from './redis-hold-store';
 
 const targets = testRedis();
@@ -35,7 +35,7 @@ else describe.each(targets)('RedisHoldStore on $name', (redis) => {
       const standing = await store.holdQuantity({ holdId: newId(), eventId, userId: 'u2', quantity: 2, capacity: 5, ttlMs: 60_000, maxPerUser: 10 });
       expect(seated.ok && standing.ok).toBe(true);
       const keys: string[] = [];
-      for await (const batch of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 1_000 })) keys.push(...batch);
+      for await (const batch of scanPrefix(client, prefix)) keys.push(...batch);
       const refs = keys.filter((key) => key.startsWith(`${prefix}hold-ref:`));
       const eventKeys = keys.filter((key) => !refs.includes(key));
       expect(refs).toHaveLength(2);

@@ -2,6 +2,7 @@ import { leaseContract } from '../../lib/adapter/lease.contract';
 import { waitingRoomContract } from '../../lib/adapter/waiting-room.contract';
 import { newId } from '../../lib/domain/id';
 import { queueStoreTargets } from '../../test/support/redis-queue';
+import { scanPrefix } from './client';
 import { RedisWaitingRoom } from './redis-waiting-room';
 
 // The in-process stores run too, so one spec holds both implementations to the same behaviour.
@@ -35,7 +36,7 @@ const redisTarget = queueStoreTargets().find((target) => target.name === 'redis'
       await room.join({ eventId, userId: 'b', sessionId: newId(), lottery: false, now, retainUntil });
       await room.admit(eventId, { count: 1, maxActive: 5, ttlMs: 60_000, now });
       const keys: string[] = [];
-      for await (const batch of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 1_000 })) keys.push(...batch);
+      for await (const batch of scanPrefix(client, prefix)) keys.push(...batch);
       expect(keys.every((key) => key.startsWith(prefix))).toBe(true);
       const eventKeys = keys.filter((key) => key.includes(`{${eventId}}`));
       expect(eventKeys.map((key) => key.slice(key.lastIndexOf(':') + 1)).sort()).toEqual(['active', 'salt', 'seq', 'sessions', 'users', 'waiting']);

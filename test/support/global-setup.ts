@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createClient } from 'redis';
 import { openPGlite, openPostgres } from '../../pkg/postgres/database';
 import { migrateToLatest } from '../../pkg/postgres/migrate';
-import { databaseUrl, redisUrl, TEMPLATE_ENV } from './services';
+import { databaseUrl, redisCluster, redisUrl, TEMPLATE_ENV } from './services';
 
 /**
  * Runs once per `npm test`: builds a migrated PGlite template that each test file copies (initdb takes
@@ -35,11 +35,16 @@ export default async function globalSetup(): Promise<void> {
     try {
       await client.connect();
       await client.ping();
+      // A Cluster that lost a master (or was never joined) refuses the keys of its slots: fail here, not midway.
+      if (redisCluster) {
+        const info = await client.clusterInfo();
+        if (!/cluster_state:ok/.test(info)) throw new Error(`REDIS_CLUSTER=on but the cluster is not ok: ${info.split('\n')[0]}`);
+      }
     } catch (error) {
-      throw new Error(`REDIS_URL is set but Redis cannot be reached: ${(error as Error).message}`);
+      throw new Error(`REDIS_URL is set but Redis cannot be used: ${(error as Error).message}`);
     } finally {
       if (client.isOpen) await client.close();
     }
   }
-  console.log(`\n[onsale tests] database: ${databaseUrl ? 'postgres (DATABASE_URL) + pglite' : 'pglite only'}; cache: ${redisUrl ? 'redis (REDIS_URL) + memory' : 'memory only'}`);
+  console.log(`\n[onsale tests] database: ${databaseUrl ? 'postgres (DATABASE_URL) + pglite' : 'pglite only'}; cache: ${redisUrl ? `redis${redisCluster ? ' cluster' : ''} (REDIS_URL) + memory` : 'memory only'}`);
 }

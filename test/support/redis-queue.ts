@@ -3,9 +3,10 @@ import type { Lease } from '../../lib/adapter/lease';
 import type { WaitingRoom } from '../../lib/adapter/waiting-room';
 import { MemoryLease } from '../../pkg/memory/memory-lease';
 import { MemoryWaitingRoom } from '../../pkg/memory/memory-waiting-room';
-import { createRedisClient, type RedisClient } from '../../pkg/redis/client';
+import { deletePrefix, type RedisClient } from '../../pkg/redis/client';
 import { RedisLease } from '../../pkg/redis/redis-lease';
 import { RedisWaitingRoom } from '../../pkg/redis/redis-waiting-room';
+import { testRedisClient } from './redis';
 import { redisUrl } from './services';
 
 export interface QueueStores {
@@ -22,17 +23,10 @@ export interface QueueStoreTarget {
 }
 
 /** Connects to REDIS_URL; fails loudly when it is set but unreachable. */
-export async function connectTestRedis(url: string): Promise<RedisClient> {
-  const client = createRedisClient(url, () => {});
+export async function connectTestRedis(): Promise<RedisClient> {
+  const client = testRedisClient();
   await client.connect();
   return client;
-}
-
-/** Deletes this prefix's keys only: the Redis is shared, so never FLUSHDB. */
-export async function deletePrefix(client: RedisClient, prefix: string): Promise<void> {
-  for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 1_000 })) {
-    if (keys.length > 0) await client.unlink(keys);
-  }
 }
 
 /**
@@ -47,7 +41,7 @@ export function queueStoreTargets(): QueueStoreTarget[] {
     targets.push({
       name: 'redis',
       open: async () => {
-        const client = await connectTestRedis(redisUrl!);
+        const client = await connectTestRedis();
         const prefix = `onsale-test:${randomUUID()}:`;
         return {
           room: new RedisWaitingRoom(client, prefix),

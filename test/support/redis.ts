@@ -1,11 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { createRedisClient, type RedisClient } from '../../pkg/redis/client';
-import { redisUrl } from './services';
+import { createRedisClient, deletePrefix, type RedisClient } from '../../pkg/redis/client';
+import { redisCluster, redisUrl } from './services';
 
 export interface TestRedis {
   name: 'redis';
   /** A connected client and a key prefix of its own; `close` deletes that prefix's keys, nothing else. */
   open(): Promise<{ client: RedisClient; prefix: string; close(): Promise<void> }>;
+}
+
+/** A client of the test run's Redis (REDIS_URL, a Cluster when REDIS_CLUSTER=on); not connected yet. */
+export function testRedisClient(): RedisClient {
+  return createRedisClient(redisUrl!, () => {}, { cluster: redisCluster });
 }
 
 /**
@@ -18,16 +23,14 @@ export function testRedis(): TestRedis[] {
     {
       name: 'redis',
       open: async () => {
-        const client = createRedisClient(redisUrl!, () => {});
+        const client = testRedisClient();
         await client.connect();
         const prefix = `onsale-test:${randomUUID()}:`;
         return {
           client,
           prefix,
           close: async () => {
-            const keys: string[] = [];
-            for await (const batch of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 1_000 })) keys.push(...batch);
-            if (keys.length > 0) await client.unlink(keys);
+            await deletePrefix(client, prefix);
             await client.close();
           },
         };

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { clonePGliteTemplate } from './databases';
-import { databaseUrl, redisUrl } from './services';
+import { databaseUrl, redisCluster, redisUrl } from './services';
 
 const MAIN = resolve(__dirname, '../../dist/cmd/server/main.js');
 
@@ -25,7 +25,8 @@ export async function startServerProcess(env: Record<string, string>, timeoutMs 
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` before tests that spawn servers`);
   const child = spawn(process.execPath, [MAIN], {
     // Rate limits off unless a test sets them: concurrency tests send hundreds of requests from one address.
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'info', PORT: '0', HOST: '127.0.0.1', RATE_LIMIT_PER_USER: '0', RATE_LIMIT_PER_IP: '0', ...env },
+    // The run's Redis is a Cluster when REDIS_CLUSTER=on; a test's own Redis (faults) is a single server.
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'info', PORT: '0', HOST: '127.0.0.1', RATE_LIMIT_PER_USER: '0', RATE_LIMIT_PER_IP: '0', ...(redisCluster && env.REDIS_URL === redisUrl ? { REDIS_CLUSTER: 'on' } : {}), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];

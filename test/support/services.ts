@@ -4,5 +4,7 @@
  */
 export const databaseUrl = process.env.DATABASE_URL?.trim() || null;
 export const redisUrl = process.env.REDIS_URL?.trim() || null;
+/** REDIS_CLUSTER=on: REDIS_URL is a node of a Redis Cluster, and every Redis test and server runs on it. */
+export const redisCluster = process.env.REDIS_CLUSTER === 'on';
 
 export const TEMPLATE_ENV = 'ONSALE_TEST_PGLITE_TEMPLATE';

@@ -10,7 +10,7 @@ import { createHttpServer } from '../../internal/controller/http-server';
 import type { Role } from '../../lib/domain/principal';
 import { signToken } from '../../pkg/jwt/sign-token';
 import { clonePGliteTemplate } from './databases';
-import { databaseUrl, redisUrl } from './services';
+import { databaseUrl, redisCluster, redisUrl } from './services';
 
 export interface TestApp {
   /** The lean lane in front of Express, as the server runs it (`app.express` is Express alone). */
@@ -43,6 +43,8 @@ export async function startTestApp(overrides: Partial<Config> = {}, options: { j
     host: '127.0.0.1',
     databaseUrl,
     redisUrl,
+    // The run's Redis may be a Cluster; a test's own Redis (overrides.redisUrl) is a single server.
+    redisCluster: overrides.redisUrl === undefined && redisCluster,
     redisKeyPrefix: `onsale-test:${randomUUID()}:`,
     dataDir: clone?.dataDir ?? '',
     jwtSecret: DEVELOPMENT_JWT_SECRET,

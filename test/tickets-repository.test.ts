@@ -114,6 +114,34 @@ describe.each(testDatabases())('tickets on $name', (database) => {
       expect(swept).toEqual(expect.any(Array));
     });
 
+    (database.name === 'postgres' ? it : it.skip)('a second purchase of a hold whose first is still committing waits for it, then gets hold-expired, even when it expired a lapsed reservation', async () => {
+      const repository = new PostgresTicketRepository(handle.db);
+      const event = anEvent({ isSeatedEvent: false, totalTickets: 2 });
+      await new PostgresEventRepository(handle.db).create(event);
+      // A reservation past its payment window: the second purchase's explained path expires it.
+      await sql`INSERT INTO tickets (id, event_id, user_id, status, price_cents, reserved_until) VALUES (${newId()}, ${event.id}, 'raw', 'reserved', 0, now() - interval '1 minute')`.execute(handle.db);
+      const holdId = `h-${newId()}`;
+      let commit!: () => void;
+      const committing = new Promise<void>((resolve) => (commit = resolve));
+      let inserted!: () => void;
+      const firstInserted = new Promise<void>((resolve) => (inserted = resolve));
+      // The first purchase, as its statement leaves things just before its commit: a ticket and the hold's row.
+      const first = handle.db.transaction().execute(async (tx) => {
+        await sql`INSERT INTO tickets (id, event_id, user_id, status, price_cents, reserved_until, hold_id) VALUES (${newId()}, ${event.id}, 'carol', 'reserved', 0, now() + interval '10 minutes', ${holdId})`.execute(tx);
+        await sql`INSERT INTO hold_purchases (hold_id, spent_until) VALUES (${holdId}, now() + interval '1 hour')`.execute(tx);
+        inserted();
+        await committing;
+      });
+      await firstInserted;
+      const now = new Date();
+      const second = repository.reserve({ eventId: event.id, userId: 'carol', seatIds: [], quantity: 2, holdId, holdExpiresAt: new Date(now.getTime() + 60_000), now, reservedUntil: new Date(now.getTime() + 600_000) });
+      const outcome = second.then(() => 'bought', (error: { code?: string }) => error.code);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      commit();
+      expect(await first.then(() => 'committed', (error: { code?: string }) => error.code)).toBe('committed');
+      expect(await outcome).toBe('hold-expired');
+    });
+
     it('the sweep forgets bought holds once they have lapsed, and only those', async () => {
       const repository = new PostgresTicketRepository(handle.db);
       const [lapsed, live] = [`lapsed-${newId()}`, `live-${newId()}`];

@@ -74,11 +74,11 @@ export const reserveSeatsStatement = prepare<Purchase & { seatIds: string[] }, S
 
 /**
  * Standing places: only if they fit by the event's live-ticket counter, inserts the tickets and their
- * history, and marks the hold bought (a second purchase of it fails on `hold_purchases_pkey`). 0 when they do not fit, or the event is unknown or seated. The counter is read, not locked: the
+ * history, and (`markSpent`) marks the hold bought: a second purchase of it fails on `hold_purchases_pkey`. 0 when they do not fit, or the event is unknown or seated. The counter is read, not locked: the
  * capacity trigger moves it and decides at commit (migration 0003), so a buyer racing another for the last
  * places can still lose there.
  */
-export const reservePlacesStatement = prepare<Purchase, { reserved: number }>('reserve_places', (p) => sql`
+export const reservePlacesStatement = prepare<Purchase & { markSpent: boolean }, { reserved: number }>('reserve_places', (p) => sql`
   WITH wanted AS (
     SELECT * FROM unnest(${p.ticketIds}::uuid[], ${p.historyIds}::uuid[]) AS w (ticket_id, history_id)
   ), room AS (
@@ -98,7 +98,7 @@ export const reservePlacesStatement = prepare<Purchase, { reserved: number }>('r
   ), spent AS (
     INSERT INTO hold_purchases (hold_id, spent_until)
     SELECT ${p.holdId}::text, coalesce(${p.holdExpiresAt}::timestamptz, ${p.reservedUntil}::timestamptz) + ${HOLD_MAY_LIVE_ON}
-    FROM room WHERE ${p.holdId}::text IS NOT NULL
+    FROM room WHERE ${p.holdId}::text IS NOT NULL AND ${p.markSpent}::boolean
   )
   SELECT count(*)::int AS reserved FROM inserted`);
 

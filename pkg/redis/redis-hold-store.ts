@@ -134,9 +134,16 @@ export class RedisHoldStore implements HoldStore {
     switch (status) {
       case 'ok': {
         const [fencingToken, createdMs] = rest.map(Number) as [number, number];
-        // Written after the hold exists: losers of a race (most callers in a flash sale) cost no extra write.
-        await this.client.set(this.ref(request.holdId), request.eventId, { expiration: { type: 'PX', value: request.ttlMs + REF_SLACK_MS } });
         const { holdId: id, eventId, userId } = request;
+        // Written after the hold exists: losers of a race (most callers in a flash sale) cost no extra write.
+        try {
+          await this.client.set(this.ref(id), eventId, { expiration: { type: 'PX', value: request.ttlMs + REF_SLACK_MS } });
+        } catch (error) {
+          // Without its pointer nobody can buy or release the hold by its id (on a Cluster the pointer's slot
+          // may be on a node that is down while the event's is up): give its seats back now, not at its TTL.
+          await this.release(id, { eventId, userId, seatIds }).catch(() => null);
+          throw error;
+        }
         return { ok: true, hold: { id, eventId, userId, seatIds, quantity, fencingToken, createdAt: new Date(createdMs), expiresAt: new Date(createdMs + request.ttlMs) } };
       }
       case 'seats_taken': {

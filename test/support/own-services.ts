@@ -102,3 +102,77 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
   await own.start();
   return own;
 }
+
+export interface OwnRedisCluster {
+  /** One node's URL: the client finds the others. */
+  url: string;
+  nodes: OwnRedis[];
+  /** The node that serves `key`'s slot (an index into `nodes`). */
+  ownerOf(key: string): Promise<number>;
+  healthy(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** Three masters, no replicas, each with its own directory, so a stopped node restarts into the cluster. */
+export async function startOwnRedisCluster(): Promise<OwnRedisCluster> {
+  const dir = mkdtempSync(join(tmpdir(), 'onsale-redis-cluster-'));
+  const ports = [await freePort(), await freePort(), await freePort()];
+  const admin = async <T>(port: number, command: string[]): Promise<T> => {
+    const client = createClient({ url: `redis://127.0.0.1:${port}`, RESP: 2, maintNotifications: 'disabled', socket: { reconnectStrategy: false, connectTimeout: 500 } });
+    client.on('error', () => {});
+    try {
+      await client.connect();
+      return (await client.sendCommand(command)) as T;
+    } finally {
+      if (client.isOpen) client.destroy();
+    }
+  };
+  const nodes = ports.map((port): OwnRedis => {
+    let child: ChildProcess | null = null;
+    return {
+      url: `redis://127.0.0.1:${port}`,
+      start: async () => {
+        child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--cluster-enabled', 'yes',
+          '--cluster-config-file', join(dir, `nodes-${port}.conf`), '--dir', dir], { stdio: 'ignore' });
+        await until(async () => (await admin<string>(port, ['PING'])) === 'PONG', `redis cluster node on ${port}`);
+      },
+      stop: async (signal = 'SIGTERM') => {
+        const exiting = child && child.exitCode === null ? new Promise((done) => child!.once('exit', done)) : null;
+        child?.kill(signal);
+        await exiting;
+        child = null;
+      },
+    };
+  });
+  // Any node that answers: the test may have stopped the others.
+  const anyNode = async <T>(command: string[]): Promise<T> => {
+    let last: unknown;
+    for (const port of ports) {
+      try {
+        return await admin<T>(port, command);
+      } catch (error) {
+        last = error;
+      }
+    }
+    throw last;
+  };
+  const healthy = async () => /cluster_state:ok/.test(await anyNode<string>(['CLUSTER', 'INFO']));
+  await Promise.all(nodes.map((node) => node.start()));
+  await run('redis-cli', ['--cluster', 'create', ...ports.map((port) => `127.0.0.1:${port}`), '--cluster-replicas', '0', '--cluster-yes']);
+  await until(healthy, 'the redis cluster');
+  return {
+    url: nodes[0]!.url,
+    nodes,
+    healthy,
+    ownerOf: async (key) => {
+      const slot = await anyNode<number>(['CLUSTER', 'KEYSLOT', key]);
+      const ranges = await anyNode<Array<[number, number, [string, number]]>>(['CLUSTER', 'SLOTS']);
+      const range = ranges.find(([from, to]) => slot >= from && slot <= to)!;
+      return ports.indexOf(Number(range[2][1]));
+    },
+    close: async () => {
+      await Promise.all(nodes.map((node) => node.stop('SIGKILL')));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import { DependencyUnavailableError } from '../lib/domain/errors';
+import { newId } from '../lib/domain/id';
+import { createRedisClient, type RedisClient } from '../pkg/redis/client';
+import { RedisHoldStore } from '../pkg/redis/redis-hold-store';
+import { startOwnRedisCluster, type OwnRedisCluster } from './support/own-services';
+
+// Runs in every mode: the cluster it breaks is its own (three masters, no replicas, so no failover).
+const PREFIX = 'faults:';
+
+describe('fault: one master of a Redis Cluster dies, then comes back', () => {
+  let cluster: OwnRedisCluster;
+  let client: RedisClient;
+  let store: RedisHoldStore;
+  beforeAll(async () => {
+    cluster = await startOwnRedisCluster();
+    client = createRedisClient(cluster.url, () => {}, { cluster: true });
+    await client.connect();
+    store = new RedisHoldStore(client, PREFIX);
+  }, 60_000);
+  afterAll(async () => {
+    client?.destroy();
+    await cluster?.close();
+  });
+
+  /** Ids whose key `key(id)` lives on node `node` (or, with `elsewhere`, on another node). */
+  async function idsOn(node: number, key: (id: string) => string, count: number, elsewhere = false): Promise<string[]> {
+    const ids: string[] = [];
+    while (ids.length < count) {
+      const id = newId();
+      if (((await cluster.ownerOf(key(id))) === node) !== elsewhere) ids.push(id);
+    }
+    return ids;
+  }
+  const hold = (eventId: string, seatId: string, holdId = newId()) =>
+    store.holdSeats({ holdId, eventId, userId: `u-${newId()}`, seatIds: [seatId], ttlMs: 60_000, maxPerUser: 10 });
+  const outcome = (work: Promise<unknown>) => work.then((result) => ((result as { ok?: boolean }).ok ? 'held' : 'refused'), (error) => (error instanceof DependencyUnavailableError ? 'unavailable' : `error: ${String(error)}`));
+
+  it("fails only what the dead node serves, as 503s, leaves no hold that nobody can find, and recovers by itself", async () => {
+    const dead = 1;
+    const [liveEvent] = await idsOn(dead, (id) => `${PREFIX}hold:{${id}}:seats`, 1, true);
+    const [deadEvent] = await idsOn(dead, (id) => `${PREFIX}hold:{${id}}:seats`, 1);
+    // A hold's id pointer lives in a slot of its own: these holds of the live event have it on the dead node.
+    const strandedHoldIds = await idsOn(dead, (id) => `${PREFIX}hold-ref:${id}`, 5);
+    const fineHoldIds = await idsOn(dead, (id) => `${PREFIX}hold-ref:${id}`, 5, true);
+    const seats = Array.from({ length: 5 }, () => newId());
+
+    await cluster.nodes[dead]!.stop('SIGKILL');
+
+    // The dead node's event: unavailable, never an error of ours.
+    expect(await outcome(hold(deadEvent!, newId()))).toBe('unavailable');
+    // The live event: a hold whose pointer would go to the dead node is refused as unavailable, and gives
+    // its seat back at once (nobody could have bought or released it by its id)...
+    for (const [i, holdId] of strandedHoldIds.entries()) expect(await outcome(hold(liveEvent!, seats[i]!, holdId))).toBe('unavailable');
+    expect((await store.seatHolds(liveEvent!, seats)).size).toBe(0);
+    // ...so the next buyer takes that seat now, not at the stranded hold's TTL.
+    for (const [i, holdId] of fineHoldIds.entries()) expect(await outcome(hold(liveEvent!, seats[i]!, holdId))).toBe('held');
+    expect([...(await store.seatHolds(liveEvent!, seats)).values()].map((held) => held.holdId).sort()).toEqual([...fineHoldIds].sort());
+    expect(await store.get(fineHoldIds[0]!)).toMatchObject({ id: fineHoldIds[0], eventId: liveEvent, seatIds: [seats[0]] });
+
+    await cluster.nodes[dead]!.start();
+    let recovered = 'unavailable';
+    for (let i = 0; i < 100 && recovered !== 'held'; i++) {
+      recovered = await outcome(hold(deadEvent!, newId()));
+      if (recovered !== 'held') await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(recovered).toBe('held');
+  }, 60_000);
+});

@@ -2,6 +2,7 @@ import { DependencyUnavailableError } from '../lib/domain/errors';
 import { newId } from '../lib/domain/id';
 import { createRedisClient, type RedisClient } from '../pkg/redis/client';
 import { RedisHoldStore } from '../pkg/redis/redis-hold-store';
+import { RedisWaitingRoom } from '../pkg/redis/redis-waiting-room';
 import { startOwnRedisCluster, type OwnRedisCluster } from './support/own-services';
 
 // Runs in every mode: the cluster it breaks is its own (three masters, no replicas, so no failover).
@@ -64,5 +65,23 @@ describe('fault: one master of a Redis Cluster dies, then comes back', () => {
       if (recovered !== 'held') await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(recovered).toBe('held');
+  }, 60_000);
+
+  it("a join whose session pointer the dead node would keep fails as a 503, and the buyer's retry repairs it", async () => {
+    const room = new RedisWaitingRoom(client, PREFIX);
+    const dead = 2;
+    const [eventId] = await idsOn(dead, (id) => `${PREFIX}queue:{${id}}:waiting`, 1, true);
+    const [sessionId] = await idsOn(dead, (id) => `${PREFIX}queue-session:${id}`, 1);
+    const join = (session: string) => room.join({ eventId: eventId!, userId: 'dana', sessionId: session, lottery: false, now: new Date(), retainUntil: new Date(Date.now() + 3_600_000) });
+
+    await cluster.nodes[dead]!.stop('SIGKILL');
+    await expect(join(sessionId!)).rejects.toBeInstanceOf(DependencyUnavailableError);
+    await cluster.nodes[dead]!.start();
+    let retried: Awaited<ReturnType<typeof join>> | null = null;
+    for (let i = 0; i < 100 && !retried; i++) retried = await join(newId()).catch(() => new Promise((resolve) => setTimeout(() => resolve(null), 100)));
+    // The line kept the first join's entry: the retry finds it, and now its pointer and the event's listing.
+    expect(retried).toMatchObject({ created: false, entry: { sessionId, position: 1 } });
+    expect(await room.eventOf(sessionId!)).toBe(eventId);
+    expect(await room.queuedEvents()).toContain(eventId);
   }, 60_000);
 });

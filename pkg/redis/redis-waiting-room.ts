@@ -26,16 +26,16 @@ export class RedisWaitingRoom implements WaitingRoom {
     const args = [now.getTime(), userId, sessionId, request.lottery ? '1' : '0', salt, retainUntil.getTime()];
     const row = (await JOIN.run(this.client, this.keys(eventId), args)) as Row;
     const created = row[6] === 1;
-    if (created) {
-      // Written after the entry exists; a crash in between leaves a session the gate still accepts (it
-      // knows the event) but whose status route answers 404, never a pointer to nothing.
-      await guardRedis(() =>
-        Promise.all([
-          this.client.set(this.ref(row[0]), eventId, { expiration: { type: 'PXAT', value: retainUntil.getTime() } }),
-          this.client.sAdd(this.eventsKey(), eventId),
-        ]),
-      );
-    }
+    // Written after the entry exists, and again on every join of a buyer already in line: these keys live
+    // in slots of their own (on a Cluster, maybe on a node that is down while the event's is up), so a
+    // join that failed here is repaired by the buyer's retry. Until then the gate still accepts the session
+    // (it knows the event) but its status route answers 404; never a pointer to nothing.
+    await guardRedis(() =>
+      Promise.all([
+        this.client.set(this.ref(row[0]), eventId, { expiration: { type: 'PXAT', value: retainUntil.getTime() } }),
+        this.client.sAdd(this.eventsKey(), eventId),
+      ]),
+    );
     return { entry: toEntry(eventId, row), created };
   }
 

@@ -34,6 +34,8 @@ function createSingle(url: string) {
 
 function createClusterClient(url: string) {
   const { RESP, ...defaults } = CLIENT_OPTIONS;
+  // Connected to every master from the start, so a call for a master that goes down fails at once (503)
+  // instead of waiting on a connection. The price: connect() waits for every master (docs/operations.md).
   return createCluster({ rootNodes: [{ url }], RESP, defaults });
 }
 

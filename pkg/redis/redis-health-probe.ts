@@ -7,6 +7,16 @@ export class RedisHealthProbe implements HealthProbe {
 
   async check(): Promise<void> {
     if (!this.client.isReady) throw new Error('redis is not connected');
-    await this.client.ping();
+    const client = this.client;
+    if (!('masters' in client)) {
+      await client.ping();
+      return;
+    }
+    // A Cluster is down for this process only when no master answers. With one master down the others'
+    // events still sell, and the failing calls answer 503 themselves; a balancer that drained every
+    // process on a partial outage would make it total.
+    await Promise.any(client.masters.map(async (master) => (await client.nodeClient(master)).ping())).catch((error: AggregateError) => {
+      throw new Error(`no master of the redis cluster answers: ${String(error.errors[0])}`);
+    });
   }
 }

@@ -2,6 +2,7 @@ import { DependencyUnavailableError } from '../lib/domain/errors';
 import { newId } from '../lib/domain/id';
 import { createRedisClient, type RedisClient } from '../pkg/redis/client';
 import { RedisHealthProbe } from '../pkg/redis/redis-health-probe';
+import { RedisEventBus } from '../pkg/redis/redis-event-bus';
 import { RedisHoldStore } from '../pkg/redis/redis-hold-store';
 import { RedisWaitingRoom } from '../pkg/redis/redis-waiting-room';
 import { startOwnRedisCluster, type OwnRedisCluster } from './support/own-services';
@@ -45,6 +46,11 @@ describe('fault: one master of a Redis Cluster dies, then comes back', () => {
     const strandedHoldIds = await idsOn(dead, (id) => `${PREFIX}hold-ref:${id}`, 5);
     const fineHoldIds = await idsOn(dead, (id) => `${PREFIX}hold-ref:${id}`, 5, true);
     const seats = Array.from({ length: 5 }, () => newId());
+    const subscriber = client.duplicate();
+    await subscriber.connect();
+    const bus = new RedisEventBus(client, subscriber, PREFIX);
+    const heard: unknown[] = [];
+    const off = await bus.subscribe(liveEvent!, (_, message) => heard.push(message.data));
 
     await cluster.nodes[dead]!.stop('SIGKILL');
     // Past the node time-out: the survivors have marked it failed, and still serve their own slots.
@@ -52,6 +58,12 @@ describe('fault: one master of a Redis Cluster dies, then comes back', () => {
 
     // A running process finds the cache up: its other masters answer (a balancer must not drain it).
     await new RedisHealthProbe(client).check();
+    // Live news of the live event still arrives: its channel is on its own master.
+    await bus.publish(liveEvent!, 'capacity', { n: 1 });
+    for (let i = 0; i < 50 && heard.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(heard).toEqual([{ n: 1 }]);
+    off();
+    subscriber.destroy();
 
     // The dead node's event: unavailable, never an error of ours.
     expect(await outcome(hold(deadEvent!, newId()))).toBe('unavailable');

@@ -48,6 +48,23 @@ export function eventBusContract(open: Factory): void {
     expect(received).toEqual([]);
   });
 
+  it('keeps delivering to a listener that subscribed while the last other one left, and to one that came back', async () => {
+    const eventId = newId();
+    const received: string[] = [];
+    const leaving = await buses[1].subscribe(eventId, () => {});
+    const joining = buses[1].subscribe(eventId, (_, m) => received.push(`joined ${String(m.data.n)}`));
+    leaving();
+    const offJoined = await joining;
+    await buses[0].publish(eventId, 'capacity', { n: 1 });
+    await settle();
+    offJoined();
+    const offAgain = await buses[1].subscribe(eventId, (_, m) => received.push(`again ${String(m.data.n)}`));
+    await buses[0].publish(eventId, 'capacity', { n: 2 });
+    await settle();
+    offAgain();
+    expect(received).toEqual(['joined 1', 'again 2']);
+  });
+
   it('replays retained history after an id, and reports a gap once it was trimmed', async () => {
     const eventId = newId();
     for (let i = 1; i <= 3; i += 1) await buses[0].publish(eventId, 'seat', { n: i });

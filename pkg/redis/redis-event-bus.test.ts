@@ -3,7 +3,6 @@ import { eventBusContract } from '../../lib/adapter/event-bus.contract';
 import { testRedisClient } from '../../test/support/redis';
 import { redisUrl } from '../../test/support/services';
 import { MemoryEventBus } from '../memory/memory-event-bus';
-import { createRedisClient } from './client';
 import { RedisEventBus } from './redis-event-bus';
 
 describe('MemoryEventBus', () => {

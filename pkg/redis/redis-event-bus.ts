@@ -4,7 +4,10 @@ import { Batch } from '../system/batch';
 import { guardRedis, LuaScript } from './lua-script';
 
 // One step per batch: take the event's next ids, append each message to its capped history, and publish the
-// batch as one message. Ids therefore follow history order exactly, whichever process publishes.
+// batch as one message. Ids therefore follow history order exactly, whichever process publishes. Sharded
+// pub/sub on the event's own channel (tagged like its keys): on a Cluster the message stays on the master
+// that serves the event, and a subscriber hears an event from that master alone, so a dead master silences
+// only its own events (which are down anyway), not every event of the processes that listened through it.
 // KEYS: seq, history. ARGV: channel, max, ttl, batch json, then type and data of each message.
 const PUBLISH = new LuaScript(`
 local n = (#ARGV - 4) / 2
@@ -14,7 +17,7 @@ for i = 0, n - 1 do
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
-redis.call('PUBLISH', ARGV[1], first .. '|' .. KEYS[1] .. '|' .. ARGV[4])
+redis.call('SPUBLISH', ARGV[1], first .. '|' .. KEYS[1] .. '|' .. ARGV[4])
 return first
 `);
 
@@ -28,22 +31,25 @@ type Outgoing = [type: BusMessage['type'], json: string];
 const HISTORY_TTL_MS = 2 * 24 * 3600 * 1000;
 
 /**
- * Production: every process publishes through Redis and receives on one subscriber connection of its
- * own (pub/sub needs a dedicated connection), dispatching to its local listeners by event id.
+ * Production: every process publishes through Redis and receives on a subscriber connection of its own
+ * (pub/sub needs a dedicated one; on a Cluster, one per master), subscribed to the channels of the events
+ * it has listeners for, dispatching to them by event id.
  */
 export class RedisEventBus implements EventBus {
   private readonly listeners = new Map<string, Set<BusListener>>();
   private readonly batches = new Map<string, Batch<Outgoing>>();
-  private readonly channel: string;
-  private subscribed: Promise<void> | null = null;
+  /** Per event with listeners: its channel's subscription, made once. */
+  private readonly subscriptions = new Map<string, Promise<void>>();
 
   constructor(
     private readonly client: RedisClient,
     private readonly subscriber: RedisClient,
     private readonly keyPrefix: string,
     private readonly historyLength = 1_000,
-  ) {
-    this.channel = `${keyPrefix}bus`;
+  ) {}
+
+  private channel(eventId: string): string {
+    return `${this.keyPrefix}bus:{${eventId}}`;
   }
 
   private seqKey(eventId: string): string {
@@ -68,7 +74,7 @@ export class RedisEventBus implements EventBus {
       await PUBLISH.run(
         this.client,
         [this.seqKey(eventId), this.historyKey(eventId)],
-        [this.channel, this.historyLength, HISTORY_TTL_MS, payload, ...part.flat()],
+        [this.channel(eventId), this.historyLength, HISTORY_TTL_MS, payload, ...part.flat()],
       );
     }
     return messages.map(() => undefined);
@@ -88,18 +94,33 @@ export class RedisEventBus implements EventBus {
   };
 
   async subscribe(eventId: string, listener: BusListener): Promise<() => void> {
-    this.subscribed ??= guardRedis(() => this.subscriber.subscribe(this.channel, this.onMessage)).catch((error) => {
-      this.subscribed = null;
-      throw error;
-    });
-    await this.subscribed;
+    // Listed before the subscription is awaited, so another listener leaving meanwhile keeps the channel.
     let set = this.listeners.get(eventId);
     if (!set) this.listeners.set(eventId, (set = new Set()));
     set.add(listener);
-    return () => {
+    const unsubscribe = () => {
       set.delete(listener);
-      if (set.size === 0) this.listeners.delete(eventId);
+      if (set.size > 0 || this.listeners.get(eventId) !== set) return;
+      this.listeners.delete(eventId);
+      this.subscriptions.delete(eventId);
+      // The client keeps its commands in order, so a subscription made again after this one is not undone.
+      void this.subscriber.sUnsubscribe(this.channel(eventId), this.onMessage).catch(() => {});
     };
+    let subscribed = this.subscriptions.get(eventId);
+    if (!subscribed) {
+      subscribed = guardRedis(() => this.subscriber.sSubscribe(this.channel(eventId), this.onMessage)).catch((error: unknown) => {
+        if (this.subscriptions.get(eventId) === subscribed) this.subscriptions.delete(eventId);
+        throw error;
+      });
+      this.subscriptions.set(eventId, subscribed);
+    }
+    try {
+      await subscribed;
+    } catch (error) {
+      unsubscribe();
+      throw error;
+    }
+    return unsubscribe;
   }
 
   async since(eventId: string, afterId: number): Promise<BusMessage[] | null> {

@@ -24,6 +24,9 @@ export interface RouteCall {
   header(name: string): string | undefined;
 }
 
+/** The type a `json` answer is sent with, by either way in (Express's res.json sets the same). */
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
 /** A route's answer: `json`, sent as JSON, or `text` already serialised with its type (a replay). */
 export type RouteAnswer = { status: number; headers?: Record<string, string> } & (
   | { json: unknown; text?: undefined }

@@ -2,11 +2,10 @@ import { inject, injectable } from 'inversify';
 import { Logger } from '../../lib/adapter/logger';
 import type { IdempotencyKeyRef, StoredResponse } from '../../lib/repository/idempotency-store';
 import { IdempotencyService } from '../service/idempotency.service';
-import type { LeanRoute, RouteAnswer, RouteCall } from './controller';
+import { JSON_CONTENT_TYPE, type LeanRoute, type RouteAnswer, type RouteCall } from './controller';
 import { problemFor, problemResponse } from './problem';
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
-const JSON_TYPE = 'application/json; charset=utf-8';
 
 /**
  * Honours `Idempotency-Key` on a route, whichever way the request came in (Express or the lean lane):
@@ -40,7 +39,7 @@ export class Idempotency {
       throw error;
     }
     // Serialised once: the text recorded is the text sent.
-    const text = answer.text ?? { contentType: JSON_TYPE, body: JSON.stringify(answer.json) };
+    const text = answer.text ?? { contentType: JSON_CONTENT_TYPE, body: JSON.stringify(answer.json) };
     await this.finish(ref, { status: answer.status, ...text });
     return { status: answer.status, headers: answer.headers, text };
   }

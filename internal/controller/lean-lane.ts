@@ -3,7 +3,7 @@ import type { Logger } from '../../lib/adapter/logger';
 import type { RateLimiter } from '../../lib/adapter/rate-limiter';
 import { ValidationError } from '../../lib/domain/errors';
 import type { Auth } from './auth';
-import type { LeanRoute } from './controller';
+import { JSON_CONTENT_TYPE, type LeanRoute } from './controller';
 import { DEFAULT_BODY_LIMIT } from './json-body';
 import { jsonDepth, MAX_JSON_DEPTH, MAX_URL_LENGTH } from './limits';
 import { logFailure, problemFor, problemResponse } from './problem';
@@ -130,7 +130,7 @@ export class LeanLane {
       const text = answer.text ? answer.text.body : JSON.stringify(answer.json);
       res.statusCode = answer.status;
       if (answer.headers) for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
-      res.setHeader('Content-Type', answer.text ? answer.text.contentType : 'application/json; charset=utf-8');
+      res.setHeader('Content-Type', answer.text ? answer.text.contentType : JSON_CONTENT_TYPE);
       res.setHeader('Content-Length', Buffer.byteLength(text));
       res.end(text);
     } catch (error) {

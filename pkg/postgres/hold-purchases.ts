@@ -1,14 +1,18 @@
-import { sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import { MAX_HOLD_LIFETIME_SECONDS } from '../../lib/domain/hold';
 import type { ReservationRequest } from '../../lib/repository/ticket-repository';
 import type { Database } from './tables';
 
 /**
- * How long a bought hold's row outlives the expiry the purchase saw (migration 0004): the holder may still
- * extend the hold, up to MAX_HOLD_LIFETIME_SECONDS after it was made, so until then a second purchase of
- * it could still pass the statement's expiry check. A constant of the code, never a caller's value.
+ * Until when a standing purchase's hold stays marked bought (migration 0004); null when it has no hold.
+ * Past the expiry the purchase saw by the longest a hold may live: the holder may still extend it, up to
+ * MAX_HOLD_LIFETIME_SECONDS after it was made, and until then a second purchase of it could pass the
+ * statements' expiry check.
  */
-export const HOLD_MAY_LIVE_ON = sql`make_interval(secs => ${sql.lit(MAX_HOLD_LIFETIME_SECONDS)})`;
+export function spentUntilOf(request: ReservationRequest): Date | null {
+  if (request.holdId === null) return null;
+  return new Date((request.holdExpiresAt ?? request.reservedUntil).getTime() + MAX_HOLD_LIFETIME_SECONDS * 1000);
+}
 
 /**
  * Marks a standing purchase's hold bought before the transaction takes anything else, so a purchase that
@@ -17,7 +21,6 @@ export const HOLD_MAY_LIVE_ON = sql`make_interval(secs => ${sql.lit(MAX_HOLD_LIF
  * statements do. Rolled back with the transaction if the purchase fails.
  */
 export async function spendHold(tx: Transaction<Database>, request: ReservationRequest): Promise<void> {
-  if (request.holdId === null) return;
-  await sql`INSERT INTO hold_purchases (hold_id, spent_until)
-            VALUES (${request.holdId}, coalesce(${request.holdExpiresAt ?? null}::timestamptz, ${request.reservedUntil}::timestamptz) + ${HOLD_MAY_LIVE_ON})`.execute(tx);
+  const spentUntil = spentUntilOf(request);
+  if (spentUntil !== null) await tx.insertInto('holdPurchases').values({ holdId: request.holdId!, spentUntil }).execute();
 }

@@ -1,5 +1,4 @@
 import { sql } from 'kysely';
-import { HOLD_MAY_LIVE_ON } from './hold-purchases';
 import { prepare } from './prepared';
 
 // The purchases of one turn of the event loop as one statement each for seats and for places: one round
@@ -86,12 +85,12 @@ export const reserveSeatsTogetherStatement = prepare<
  * the purchases served.
  */
 export const reservePlacesTogetherStatement = prepare<
-  Buyers & { eventIds: string[]; quantities: number[]; ps: number[]; ticketIds: string[]; historyIds: string[] },
+  Buyers & { eventIds: string[]; quantities: number[]; spentUntils: Array<Date | null>; ps: number[]; ticketIds: string[]; historyIds: string[] },
   { p: number }
 >('reserve_places_together', (p) => sql`
   WITH buyers AS (
-    SELECT * FROM unnest(${p.buyers}::int[], ${p.eventIds}::uuid[], ${p.quantities}::int[], ${p.userIds}::text[], ${p.holdIds}::text[], ${p.holdExpiresAts}::timestamptz[], ${p.reservedUntils}::timestamptz[], ${p.nows}::timestamptz[])
-      AS b (p, event_id, quantity, user_id, hold_id, hold_expires_at, reserved_until, now)
+    SELECT * FROM unnest(${p.buyers}::int[], ${p.eventIds}::uuid[], ${p.quantities}::int[], ${p.userIds}::text[], ${p.holdIds}::text[], ${p.holdExpiresAts}::timestamptz[], ${p.reservedUntils}::timestamptz[], ${p.nows}::timestamptz[], ${p.spentUntils}::timestamptz[])
+      AS b (p, event_id, quantity, user_id, hold_id, hold_expires_at, reserved_until, now, spent_until)
   ), wanted AS (
     SELECT * FROM unnest(${p.ps}::int[], ${p.ticketIds}::uuid[], ${p.historyIds}::uuid[]) AS w (p, ticket_id, history_id)
   ), room AS (
@@ -122,6 +121,6 @@ export const reservePlacesTogetherStatement = prepare<
     FROM wanted w JOIN inserted i ON i.id = w.ticket_id JOIN fits f ON f.p = w.p
   ), spent AS (
     INSERT INTO hold_purchases (hold_id, spent_until)
-    SELECT f.hold_id, coalesce(f.hold_expires_at, f.reserved_until) + ${HOLD_MAY_LIVE_ON} FROM fits f WHERE f.hold_id IS NOT NULL
+    SELECT f.hold_id, f.spent_until FROM fits f WHERE f.spent_until IS NOT NULL
   )
   SELECT p FROM fits`);

@@ -4,6 +4,7 @@ import type { Ticket } from '../../lib/domain/ticket';
 import type { ReservationRequest } from '../../lib/repository/ticket-repository';
 import { reservePlacesTogetherStatement, reserveSeatsTogetherStatement } from './purchase-batch-statements';
 import { isUnavailable } from './errors';
+import { spentUntilOf } from './hold-purchases';
 import type { Database } from './tables';
 import { reserveAtOnce, reservedTicket } from './ticket-reservation';
 
@@ -46,6 +47,7 @@ async function placesTogether(db: Kysely<Database>, requests: readonly Reservati
     ...buyers(requests),
     eventIds: requests.map((r) => r.eventId),
     quantities: requests.map((r) => r.quantity),
+    spentUntils: requests.map(spentUntilOf),
     ps: wanted.map((w) => w.p),
     ticketIds: wanted.map((w) => w.ticketId),
     historyIds: ids(wanted.length),

@@ -6,7 +6,7 @@ import type { ReservationRequest } from '../../lib/repository/ticket-repository'
 import type { Database } from './tables';
 import { reservePlacesStatement, reserveSeatsStatement, type SeatOutcome } from './ticket-statements';
 import { expireDueIn, seatUnavailable, soldOut } from './ticket-writes';
-import { spendHold } from './hold-purchases';
+import { spendHold, spentUntilOf } from './hold-purchases';
 
 // A purchase: one statement when it succeeds, committed on its own (`reserveAtOnce`, or with the other
 // purchases of its turn, purchase-batch.ts). Only when it does not
@@ -60,7 +60,7 @@ export async function reserveAtOnce(db: Kysely<Database>, request: ReservationRe
   if (request.seatIds.length === 0) {
     if (!Number.isInteger(request.quantity) || request.quantity < 1) return null;
     const params = newTickets(request, request.quantity);
-    const reserved = (await reservePlacesStatement(db, { ...params, markSpent: true })).rows[0]?.reserved ?? 0;
+    const reserved = (await reservePlacesStatement(db, { ...params, markSpentUntil: spentUntilOf(request) })).rows[0]?.reserved ?? 0;
     return reserved === 0 ? null : params.ticketIds.map((id) => reservedTicket(request, id, null, 0));
   }
   const seatIds = [...new Set(request.seatIds)];
@@ -102,7 +102,8 @@ export async function reservePlaces(tx: Tx, request: ReservationRequest, expireF
   }
   await spendHold(tx, request);
   if (expireFirst) await expireDueIn(tx, { standingEventId: request.eventId }, request.now, { skipLocked: true });
-  const params = { ...newTickets(request, quantity), markSpent: false };
+  // Marked above already.
+  const params = { ...newTickets(request, quantity), markSpentUntil: null };
   let reserved = (await reservePlacesStatement(tx, params)).rows[0]?.reserved ?? 0;
   if (reserved === 0) {
     await assertEventKind(tx, request.eventId, false);

@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import type { TicketStatus } from '../../lib/domain/ticket';
 import type { StoredSeatStatus } from '../../lib/domain/seat';
-import { HOLD_MAY_LIVE_ON } from './hold-purchases';
 import { prepare } from './prepared';
 import type { TicketRow } from './ticket-writes';
 
@@ -74,11 +73,12 @@ export const reserveSeatsStatement = prepare<Purchase & { seatIds: string[] }, S
 
 /**
  * Standing places: only if they fit by the event's live-ticket counter, inserts the tickets and their
- * history, and (`markSpent`) marks the hold bought: a second purchase of it fails on `hold_purchases_pkey`. 0 when they do not fit, or the event is unknown or seated. The counter is read, not locked: the
- * capacity trigger moves it and decides at commit (migration 0003), so a buyer racing another for the last
- * places can still lose there.
+ * history and, given `markSpentUntil`, marks the hold bought (a second purchase of it fails on
+ * `hold_purchases_pkey`). 0 when they do not fit, or the event is unknown or seated. The counter is read,
+ * not locked: the capacity trigger moves it and decides at commit (migration 0003), so a buyer racing
+ * another for the last places can still lose there.
  */
-export const reservePlacesStatement = prepare<Purchase & { markSpent: boolean }, { reserved: number }>('reserve_places', (p) => sql`
+export const reservePlacesStatement = prepare<Purchase & { markSpentUntil: Date | null }, { reserved: number }>('reserve_places', (p) => sql`
   WITH wanted AS (
     SELECT * FROM unnest(${p.ticketIds}::uuid[], ${p.historyIds}::uuid[]) AS w (ticket_id, history_id)
   ), room AS (
@@ -97,8 +97,8 @@ export const reservePlacesStatement = prepare<Purchase & { markSpent: boolean },
     FROM wanted w JOIN inserted i ON i.id = w.ticket_id
   ), spent AS (
     INSERT INTO hold_purchases (hold_id, spent_until)
-    SELECT ${p.holdId}::text, coalesce(${p.holdExpiresAt}::timestamptz, ${p.reservedUntil}::timestamptz) + ${HOLD_MAY_LIVE_ON}
-    FROM room WHERE ${p.holdId}::text IS NOT NULL AND ${p.markSpent}::boolean
+    SELECT ${p.holdId}::text, ${p.markSpentUntil}::timestamptz
+    FROM room WHERE ${p.markSpentUntil}::timestamptz IS NOT NULL
   )
   SELECT count(*)::int AS reserved FROM inserted`);
 

@@ -49,12 +49,16 @@ export function createRedisClient(url: string, onError: (error: Error) => void, 
   return client;
 }
 
+export function isCluster(client: RedisClient): client is ReturnType<typeof createClusterClient> {
+  return 'masters' in client;
+}
+
 /**
  * Every key under `prefix`, in batches (SCAN walks one server, so on a Cluster it walks each master).
  * For clean-ups and tools only: it is O(keys of the server), never for a request.
  */
 export async function* scanPrefix(client: RedisClient, prefix: string): AsyncGenerator<string[]> {
-  const servers = 'masters' in client ? await Promise.all(client.masters.map((node) => client.nodeClient(node))) : [client];
+  const servers = isCluster(client) ? await Promise.all(client.masters.map((node) => client.nodeClient(node))) : [client];
   for (const server of servers) {
     for await (const keys of server.scanIterator({ MATCH: `${prefix}*`, COUNT: 1_000 })) if (keys.length > 0) yield keys;
   }
@@ -65,7 +69,7 @@ export async function deletePrefix(client: RedisClient, prefix: string): Promise
   let deleted = 0;
   for await (const keys of scanPrefix(client, prefix)) {
     // A multi-key UNLINK must stay within one slot on a Cluster, and a scan's batch spans many.
-    if ('masters' in client) deleted += (await Promise.all(keys.map((key) => client.unlink(key)))).reduce((sum, n) => sum + n, 0);
+    if (isCluster(client)) deleted += (await Promise.all(keys.map((key) => client.unlink(key)))).reduce((sum, n) => sum + n, 0);
     else deleted += await client.unlink(keys);
   }
   return deleted;

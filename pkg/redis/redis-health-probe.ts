@@ -1,14 +1,14 @@
 import type { HealthProbe } from '../../lib/adapter/health-probe';
-import type { RedisClient } from './client';
+import { isCluster, type RedisClient } from './client';
 
 export class RedisHealthProbe implements HealthProbe {
   readonly name = 'cache';
   constructor(private readonly client: RedisClient) {}
 
   async check(): Promise<void> {
-    if (!this.client.isReady) throw new Error('redis is not connected');
     const client = this.client;
-    if (!('masters' in client)) {
+    if (!client.isReady) throw new Error('redis is not connected');
+    if (!isCluster(client)) {
       await client.ping();
       return;
     }

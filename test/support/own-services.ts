@@ -164,13 +164,14 @@ export async function startOwnRedisCluster(): Promise<OwnRedisCluster> {
   await Promise.all(nodes.map((node) => node.start()));
   await run('redis-cli', ['--cluster', 'create', ...ports.map((port) => `127.0.0.1:${port}`), '--cluster-replicas', '0', '--cluster-yes']);
   await until(healthy, 'the redis cluster');
+  // No replicas, so no failover: the slots stay where the cluster was made.
+  const ranges = await anyNode<Array<[number, number, [string, number]]>>(['CLUSTER', 'SLOTS']);
   return {
     url: nodes[0]!.url,
     nodes,
     healthy,
     ownerOf: async (key) => {
       const slot = await anyNode<number>(['CLUSTER', 'KEYSLOT', key]);
-      const ranges = await anyNode<Array<[number, number, [string, number]]>>(['CLUSTER', 'SLOTS']);
       const range = ranges.find(([from, to]) => slot >= from && slot <= to)!;
       return ports.indexOf(Number(range[2][1]));
     },

@@ -1,5 +1,7 @@
+import { sql } from 'kysely';
 import { DEVELOPMENT_JWT_SECRET } from '../internal/config/config';
 import { signToken } from '../pkg/jwt/sign-token';
+import { openPostgres } from '../pkg/postgres/database';
 import { eventBody } from './support/fixtures';
 import { startOwnPostgres, startOwnRedis, type OwnPostgres, type OwnRedis } from './support/own-services';
 import { startServerProcess, type ServerProcess } from './support/server-process';
@@ -48,5 +50,64 @@ describe('fault: Postgres stops and comes back', () => {
     expect((await fetch(`${api.url}/health`)).status).toBe(200);
     console.log(`postgres fault: first write answered 503 after ${timeTo503} ms; writes succeed again ${timeToRecover} ms after restart`);
     expect(api.output.join('\n')).not.toMatch(/"status":500/);
+  }, 60_000);
+
+  it('answers 503 within its statement deadline when Postgres freezes (connected but silent), and recovers on thaw', async () => {
+    const headers = { Authorization: `Bearer ${await signToken(DEVELOPMENT_JWT_SECRET, { userId: 'ops', role: 'admin' })}`, 'Content-Type': 'application/json' };
+    const timed = async (path: string, init: RequestInit = {}) => {
+      const sentAt = Date.now();
+      const res = await fetch(`${api.url}${path}`, { ...init, signal: AbortSignal.timeout(20_000) }).catch(() => null);
+      return { status: res?.status ?? 0, body: res ? await res.json().catch(() => null) : null, retryAfter: res?.headers.get('retry-after'), ms: Date.now() - sentAt };
+    };
+    const create = () => timed('/api/v1/events', { method: 'POST', headers, body: JSON.stringify(eventBody()) });
+    // Every pooled connection has served a statement, so the frozen server holds open, answered-before connections.
+    expect((await Promise.all(Array.from({ length: 5 }, create))).map((reply) => reply.status)).toEqual([201, 201, 201, 201, 201]);
+
+    await pg.freeze();
+    const [writes, health] = await Promise.all([Promise.all(Array.from({ length: 5 }, create)), timed('/health')]);
+    await pg.thaw();
+    const thawedAt = Date.now();
+    let recovered = false;
+    while (!recovered && Date.now() - thawedAt < 20_000) recovered = (await create()).status === 201;
+    const timeToRecover = Date.now() - thawedAt;
+    console.log(
+      `postgres freeze: writes answered ${writes.map((reply) => `${reply.status || 'nothing'} in ${reply.ms} ms`).join(', ')}; ` +
+        `/health ${health.status} in ${health.ms} ms; writes succeed again ${timeToRecover} ms after thaw`,
+    );
+
+    expect(writes.map((reply) => reply.status)).toEqual([503, 503, 503, 503, 503]);
+    for (const reply of writes) {
+      expect(reply.body).toMatchObject({ type: '/problems/dependency-unavailable', dependency: 'database' });
+      expect(Number(reply.retryAfter)).toBeGreaterThan(0);
+    }
+    // A silent Postgres must not hold requests open until a client gives up: the statement deadline
+    // (QUERY_TIMEOUT_MS, 5 s) bounds them. This bound only proves "no hang"; the times are printed.
+    expect(Math.max(...writes.map((reply) => reply.ms))).toBeLessThan(10_000);
+    expect(health.status).toBe(503);
+    expect(recovered).toBe(true);
+    expect(api.output.join('\n')).not.toMatch(/"status":500/);
+  }, 90_000);
+
+  it('rolls back a transaction its statement deadline cut off: the connection is discarded, never reused mid-transaction', async () => {
+    // One connection, so a reused connection would be this one; a short deadline keeps the test quick.
+    const handle = openPostgres(pg.url, { poolSize: 1, queryTimeoutMs: 500 });
+    try {
+      await sql`CREATE TABLE deadline_probe (label text)`.execute(handle.db);
+      const cutOff = handle.db.transaction().execute(async (tx) => {
+        await sql`INSERT INTO deadline_probe VALUES ('before the freeze')`.execute(tx);
+        await pg.freeze();
+        await sql`INSERT INTO deadline_probe VALUES ('during the freeze')`.execute(tx);
+      });
+      await expect(cutOff).rejects.toThrow();
+      await pg.thaw();
+      // pg would otherwise hand the connection back still inside the transaction (its ROLLBACK never sent),
+      // and this COMMIT would commit the abandoned rows with its own.
+      await handle.db.transaction().execute((tx) => sql`INSERT INTO deadline_probe VALUES ('after the thaw')`.execute(tx));
+      const { rows } = await sql<{ label: string }>`SELECT label FROM deadline_probe ORDER BY label`.execute(handle.db);
+      expect(rows.map((row) => row.label)).toEqual(['after the thaw']);
+    } finally {
+      await pg.thaw();
+      await handle.close();
+    }
   }, 60_000);
 });

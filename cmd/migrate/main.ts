@@ -7,7 +7,7 @@ import { migrateToLatest } from '../../pkg/postgres/migrate';
 async function main(): Promise<void> {
   loadDotEnv();
   const config = loadConfig();
-  const database = config.databaseUrl ? openPostgres(config.databaseUrl) : await openPGlite(config.dataDir);
+  const database = config.databaseUrl ? openPostgres(config.databaseUrl, { queryTimeoutMs: 0 }) : await openPGlite(config.dataDir);
   try {
     const applied = await migrateToLatest(database.db);
     console.log(applied.length ? `applied: ${applied.join(', ')}` : 'already up to date');

@@ -61,6 +61,20 @@ async function connectRedis(url: string, cluster: boolean, logger: Logger): Prom
   return client;
 }
 
+/** Migrations may outlast a request's statement deadline: on Postgres they get a connection without one. */
+async function migrate(config: Config, database: DatabaseHandle): Promise<void> {
+  if (!config.databaseUrl) {
+    await migrateToLatest(database.db);
+    return;
+  }
+  const own = openPostgres(config.databaseUrl, { poolSize: 1, queryTimeoutMs: 0 });
+  try {
+    await migrateToLatest(own.db);
+  } finally {
+    await own.close();
+  }
+}
+
 /**
  * THE composition root: the only place that picks implementations. No DATABASE_URL means embedded PGlite;
  * no REDIS_URL means the in-process implementations of the Redis-backed ports.
@@ -72,7 +86,7 @@ export async function buildRuntime(config: Config, logger: Logger = new WinstonL
   let redis: RedisClient | null = null;
   let subscriber: RedisClient | null = null;
   try {
-    await migrateToLatest(database.db);
+    await migrate(config, database);
     redis = config.redisUrl ? await connectRedis(config.redisUrl, config.redisCluster, logger) : null;
     subscriber = config.redisUrl ? await connectRedis(config.redisUrl, config.redisCluster, logger) : null;
   } catch (error) {

@@ -32,8 +32,18 @@ class PreparingClient extends pg.Client {
   }
 }
 
+/**
+ * How long one statement may go unanswered. The longest a request's statement legitimately takes is a
+ * 1,000-row insert or a 50,000-seat status read, well under a second; only a stalled, frozen or partitioned
+ * server (connected but silent, which no connect timeout catches) comes near it. Past it the caller answers
+ * 503 instead of holding the request open. Migrations may run longer and go without it.
+ */
+export const QUERY_TIMEOUT_MS = 5_000;
+
 export interface PostgresOptions {
   poolSize?: number;
+  /** Per statement; 0 for none (migrations). QUERY_TIMEOUT_MS by default. */
+  queryTimeoutMs?: number;
   /** Called for errors on idle pooled clients (e.g. the server restarted); they must not crash the process. */
   onIdleError?: (error: Error) => void;
 }
@@ -45,7 +55,7 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Databa
     max: options.poolSize ?? 20,
     // Fail fast rather than hang when the server is down: callers answer 503 with Retry-After.
     connectionTimeoutMillis: 2_000,
-    query_timeout: 15_000,
+    query_timeout: options.queryTimeoutMs ?? QUERY_TIMEOUT_MS,
     idleTimeoutMillis: 30_000,
     types: { getTypeParser: ((oid: number, format?: string) => (oid === INT8 ? parseInt8 : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser },
   });

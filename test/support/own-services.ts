@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,6 +72,10 @@ export interface OwnPostgres {
   start(): Promise<void>;
   /** Immediate shutdown: connections are cut as in a crash. */
   stop(): Promise<void>;
+  /** SIGSTOP to the postmaster and every backend: connections stay open and nothing answers (a stalled or partitioned server). */
+  freeze(): Promise<void>;
+  /** SIGCONT to what freeze() stopped. */
+  thaw(): Promise<void>;
   destroy(): Promise<void>;
 }
 
@@ -86,6 +90,8 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
   await asPostgres('initdb', ['-D', join(dir, 'data'), '-A', 'trust', '-U', 'postgres', '--no-sync']);
   const ctl = (action: string, ...extra: string[]) =>
     asPostgres('pg_ctl', ['-D', join(dir, 'data'), '-w', '-l', join(dir, 'log'), ...extra, action]);
+  let frozen: number[] = [];
+  const signal = (pids: number[], name: NodeJS.Signals) => pids.forEach((pid) => process.kill(pid, name));
   const own: OwnPostgres = {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     start: async () => {
@@ -94,7 +100,20 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
     stop: async () => {
       await ctl('stop', '-m', 'immediate');
     },
+    freeze: async () => {
+      const postmaster = Number(readFileSync(join(dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
+      // The postmaster first, so it forks no backend after the list below is taken.
+      signal([postmaster], 'SIGSTOP');
+      const backends = (await run('pgrep', ['-P', String(postmaster)])).stdout.split('\n').filter(Boolean).map(Number);
+      signal(backends, 'SIGSTOP');
+      frozen = [postmaster, ...backends];
+    },
+    thaw: async () => {
+      signal(frozen.reverse(), 'SIGCONT');
+      frozen = [];
+    },
     destroy: async () => {
+      if (frozen.length > 0) await own.thaw();
       await ctl('stop', '-m', 'immediate').catch(() => {});
       rmSync(dir, { recursive: true, force: true });
     },

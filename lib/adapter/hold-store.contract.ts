@@ -158,6 +158,17 @@ export function holdStoreContract(open: () => Promise<HoldStoreHarness>): void {
     won(await h.store.holdQuantity(qtyReq(eventId, 2, 100, { userId, maxPerUser: 3 })));
   });
 
+  it('counts lapsed holds out of the user cap, on refusals too', async () => {
+    const eventId = newId();
+    const userId = `user-${newId()}`;
+    won(await h.store.holdSeats(seatReq(eventId, seats(2), { userId, maxPerUser: 3, ttlMs: SHORT })));
+    won(await h.store.holdSeats(seatReq(eventId, seats(1), { userId, maxPerUser: 3 })));
+    await h.elapse(PAST_SHORT);
+    expect(await h.store.holdSeats(seatReq(eventId, seats(3), { userId, maxPerUser: 3 }))).toEqual({ ok: false, reason: 'user_limit', held: 1, limit: 3 });
+    won(await h.store.holdSeats(seatReq(eventId, seats(2), { userId, maxPerUser: 3 })));
+    expect(await h.store.holdSeats(seatReq(eventId, seats(1), { userId, maxPerUser: 3 }))).toEqual({ ok: false, reason: 'user_limit', held: 3, limit: 3 });
+  });
+
   it('never lets standing holds exceed capacity, and gives places back', async () => {
     const eventId = newId();
     const first = won(await h.store.holdQuantity(qtyReq(eventId, 3, 5)));
@@ -208,6 +219,14 @@ export function holdStoreContract(open: () => Promise<HoldStoreHarness>): void {
     won(await h.store.holdSeats(seatReq(eventId, [a], { ttlMs: SHORT })));
     await h.elapse(PAST_SHORT);
     expect(await h.store.takeExpired(eventId)).toEqual({ seatIds: [a], places: 0 });
+  });
+
+  it("reports the lapse of an event's only standing holds", async () => {
+    const eventId = newId();
+    won(await h.store.holdQuantity(qtyReq(eventId, 2, 10, { ttlMs: SHORT })));
+    await h.elapse(PAST_SHORT);
+    expect(await h.store.takeExpired(eventId)).toEqual({ seatIds: [], places: 2 });
+    expect(await h.store.heldCount(eventId)).toBe(0);
   });
 
   it('reports lapsed standing places once', async () => {

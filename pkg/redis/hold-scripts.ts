@@ -11,23 +11,43 @@ import { LuaScript } from './lua-script';
 // a failover lost it: an earlier token could only be ahead of the clock by the holds issued faster than one
 // per ms, and the counter outlives the longest hold (15 min) by far more than any such burst.
 export const FENCE_TTL_MS = 3600 * 1000;
+// While holds come faster than one per ms the counter runs ahead of the clock and INCR alone issues the
+// tokens, leaving its TTL as it was. Renewing it every this many tokens, it can only expire an hour after
+// fewer than this many holds: by then the clock has passed every token it gave, as above.
+export const FENCE_RENEW_EVERY = 100;
 // Unclaimed lapsed places are only news for a while; nobody watching means nobody to tell.
 const LAPSED_TTL_MS = 24 * 3600 * 1000;
+// A container whose TTL must grow gets this much more than it needs, so the holds after it find it long
+// enough with a PTTL alone instead of PTTL + PEXPIRE each. Per-user ZSETs are many (one per buyer and
+// event): theirs outlive their last hold only briefly.
+const EVENT_SLACK_MS = 3600 * 1000;
+const USER_SLACK_MS = 60 * 1000;
 
 const PRELUDE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
--- Containers (ZSETs, totals) live as long as their longest-lived member: only ever lengthen their TTL.
-local function keep(key, ttl)
-  if redis.call('PTTL', key) < ttl then redis.call('PEXPIRE', key, ttl) end
+-- Containers (ZSETs, totals) live at least as long as their longest-lived member: only ever lengthen their
+-- TTL, then to ttl + slack.
+local function keep(key, ttl, slack)
+  if redis.call('PTTL', key) < ttl then redis.call('PEXPIRE', key, ttl + slack) end
 end
 -- Members are '<quantity>:<hold id>' so a total can be kept without reading (possibly expired) records.
 local function qty(member) return tonumber(string.match(member, '^(%d+):')) end
-local function userHeld(key)
-  redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
-  local held = 0
-  for _, m in ipairs(redis.call('ZRANGE', key, 0, -1)) do held = held + qty(m) end
-  return held
+-- A user's live holds count by their score (expiry); lapsed members are only noted, and removed by the next
+-- hold that succeeds, so a refused hold costs this ZSET one read and no write.
+local function userHolds(key)
+  local members = redis.call('ZRANGE', key, 0, -1, 'WITHSCORES')
+  local user = {held = 0, lapsed = false, absent = #members == 0}
+  for i = 1, #members, 2 do
+    if tonumber(members[i + 1]) > now then user.held = user.held + qty(members[i]) else user.lapsed = true end
+  end
+  return user
+end
+local function addUserHold(key, user, expires, member, ttl)
+  if user.lapsed then redis.call('ZREMRANGEBYSCORE', key, '-inf', now) end
+  redis.call('ZADD', key, expires, member)
+  -- A ZSET that did not exist before this ZADD has no TTL: no need to ask (a buyer's first hold, mostly).
+  if user.absent then redis.call('PEXPIRE', key, ttl + ${USER_SLACK_MS}) else keep(key, ttl, ${USER_SLACK_MS}) end
 end
 -- Expired standing holds leave the running total before anything is counted, so capacity can never be
 -- exceeded by holds whose TTL passed but whose entries are still there. What lapsed is added to a counter
@@ -42,9 +62,15 @@ local function purgePlaces(places, placed, lapsed)
   redis.call('INCRBY', lapsed, sum)
   redis.call('PEXPIRE', lapsed, ${LAPSED_TTL_MS})
 end
+-- max(last token + 1, now) in one INCR while the counter is ahead of the clock, as in a rush; behind it
+-- (or gone), SET to the clock, which also renews the TTL.
 local function nextToken(fence)
-  local token = math.max(tonumber(redis.call('GET', fence) or '0') + 1, now)
-  redis.call('SET', fence, token, 'PX', ${FENCE_TTL_MS})
+  local token = redis.call('INCR', fence)
+  if token < now then
+    redis.call('SET', fence, now, 'PX', ${FENCE_TTL_MS})
+    return now
+  end
+  if token % ${FENCE_RENEW_EVERY} == 0 then redis.call('PEXPIRE', fence, ${FENCE_TTL_MS}) end
   return token
 end
 `;
@@ -53,8 +79,8 @@ end
 const HOLD_SEATS = `
 local holdId, userId, ttl = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local n = #KEYS - 4
-local held = userHeld(KEYS[2])
-if held + n > tonumber(ARGV[4]) then return {'user_limit', held} end
+local user = userHolds(KEYS[2])
+if user.held + n > tonumber(ARGV[4]) then return {'user_limit', user.held} end
 local conflicts = {'seats_taken'}
 for i = 5, #KEYS do
   local left = redis.call('PTTL', KEYS[i])
@@ -74,19 +100,18 @@ for i = 5, #KEYS do
   redis.call('SET', KEYS[i], lock, 'PXAT', expires)
   redis.call('ZADD', KEYS[3], expires, ARGV[i + 2])
 end
-keep(KEYS[3], ttl + ${LAPSED_TTL_MS})
+keep(KEYS[3], ttl + ${LAPSED_TTL_MS}, ${EVENT_SLACK_MS})
 redis.call('HSET', KEYS[1], 'e', ARGV[5], 'u', userId, 's', ARGV[6], 'q', n, 'f', token, 'c', now, 'x', expires)
 redis.call('PEXPIRE', KEYS[1], ttl)
-redis.call('ZADD', KEYS[2], expires, n .. ':' .. holdId)
-keep(KEYS[2], ttl)
+addUserHold(KEYS[2], user, expires, n .. ':' .. holdId, ttl)
 return {'ok', token, now}
 `;
 
 // KEYS: record, user, places, placed, fence, lapsed   ARGV: holdId, userId, ttlMs, maxPerUser, eventId, quantity, capacity
 const HOLD_QUANTITY = `
 local holdId, userId, ttl, q, capacity = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[6]), tonumber(ARGV[7])
-local held = userHeld(KEYS[2])
-if held + q > tonumber(ARGV[4]) then return {'user_limit', held} end
+local user = userHolds(KEYS[2])
+if user.held + q > tonumber(ARGV[4]) then return {'user_limit', user.held} end
 purgePlaces(KEYS[3], KEYS[4], KEYS[6])
 local taken = tonumber(redis.call('GET', KEYS[4]) or '0')
 if taken + q > capacity then return {'capacity_exhausted', math.max(0, capacity - taken)} end
@@ -95,12 +120,13 @@ local expires = now + ttl
 local member = q .. ':' .. holdId
 redis.call('ZADD', KEYS[3], expires, member)
 redis.call('INCRBY', KEYS[4], q)
-keep(KEYS[3], ttl)
-keep(KEYS[4], ttl)
+-- Lapsed places stay in the ZSET until takeExpired reports them, so the pair outlives its last hold by the
+-- same grace period as the seats ZSET: an event's last lapsed places are news too.
+keep(KEYS[3], ttl + ${LAPSED_TTL_MS}, ${EVENT_SLACK_MS})
+keep(KEYS[4], ttl + ${LAPSED_TTL_MS}, ${EVENT_SLACK_MS})
 redis.call('HSET', KEYS[1], 'e', ARGV[5], 'u', userId, 's', '', 'q', q, 'f', token, 'c', now, 'x', expires)
 redis.call('PEXPIRE', KEYS[1], ttl)
-redis.call('ZADD', KEYS[2], expires, member)
-keep(KEYS[2], ttl)
+addUserHold(KEYS[2], user, expires, member, ttl)
 return {'ok', token, now}
 `;
 
@@ -142,11 +168,11 @@ redis.call('HSET', KEYS[1], 'x', expires)
 redis.call('PEXPIRE', KEYS[1], ttl)
 local member = r[4] .. ':' .. ARGV[1]
 redis.call('ZADD', KEYS[2], 'XX', expires, member)
-keep(KEYS[2], ttl)
+keep(KEYS[2], ttl, ${USER_SLACK_MS})
 if r[3] == '' then
   redis.call('ZADD', KEYS[4], 'XX', expires, member)
-  keep(KEYS[4], ttl)
-  keep(KEYS[5], ttl)
+  keep(KEYS[4], ttl, 0)
+  keep(KEYS[5], ttl, 0)
 else
   local lock = ARGV[1] .. ':' .. r[2]
   for i = 6, #KEYS do
@@ -155,7 +181,7 @@ else
       redis.call('ZADD', KEYS[3], 'XX', expires, ARGV[i - 3])
     end
   end
-  keep(KEYS[3], ttl)
+  keep(KEYS[3], ttl, 0)
 end
 r[7] = expires
 return r

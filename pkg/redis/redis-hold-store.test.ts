@@ -3,6 +3,7 @@ import { holdStoreContract } from '../../lib/adapter/hold-store.contract';
 import { newId } from '../../lib/domain/id';
 import { testRedis } from '../../test/support/redis';
 import { scanPrefix, type RedisClient } from './client';
+import { FENCE_RENEW_EVERY } from './hold-scripts';
 import { RedisHoldStore } from './redis-hold-store';
 
 const targets = testRedis();
@@ -44,6 +45,41 @@ else describe.each(targets)('RedisHoldStore on $name', (redis) => {
       expect(eventKeys.every((key) => key.startsWith(`${prefix}hold:{${eventId}}:`))).toBe(true);
       const ttls = await Promise.all(keys.map((key) => client.pTTL(key)));
       expect(ttls.every((ttl) => ttl > 0)).toBe(true);
+    });
+
+    it('live at least as long as their longest member', async () => {
+      const store = new RedisHoldStore(client, prefix);
+      const eventId = newId();
+      const userId = 'u1';
+      const base = `${prefix}hold:{${eventId}}:`;
+      const longest = 900_000;
+      for (const ttlMs of [longest, 1_000]) {
+        await store.holdSeats({ holdId: newId(), eventId, userId, seatIds: [newId()], ttlMs, maxPerUser: 10 });
+        await store.holdQuantity({ holdId: newId(), eventId, userId, quantity: 1, capacity: 5, ttlMs, maxPerUser: 10 });
+      }
+      const ttl = async (key: string) => client.pTTL(`${base}${key}`);
+      expect(await ttl(`user:${userId}`)).toBeGreaterThan(longest - 5_000);
+      expect(await ttl('places')).toBeGreaterThan(longest - 5_000);
+      expect(await ttl('placed')).toBeGreaterThan(longest - 5_000);
+      // Lapsed seats stay reportable for a day after the last one.
+      expect(await ttl('seats')).toBeGreaterThan(longest - 5_000 + 24 * 3600_000);
+    });
+
+    it('keep fencing tokens increasing when the counter ran ahead of the clock, then expired', async () => {
+      const store = new RedisHoldStore(client, prefix);
+      const eventId = newId();
+      const ttlMs = 1_500;
+      // As after a rush of more than one hold per ms (INCR alone, TTL not renewed), and about to expire.
+      await client.set(`${prefix}hold:{${eventId}}:fence`, String(Date.now() + 600_000), { expiration: { type: 'PX', value: ttlMs } });
+      const expired = Date.now() + ttlMs;
+      const hold = async (userId: string) => {
+        const outcome = await store.holdQuantity({ holdId: newId(), eventId, userId, quantity: 1, capacity: 1_000, ttlMs: 60_000, maxPerUser: 10 });
+        if (!outcome.ok) throw new Error(`expected a hold, got ${JSON.stringify(outcome)}`);
+        return outcome.hold.fencingToken;
+      };
+      const tokens = await Promise.all(Array.from({ length: FENCE_RENEW_EVERY }, (_, i) => hold(`u${i}`)));
+      await sleep(expired - Date.now() + 100);
+      expect(await hold('late')).toBeGreaterThan(Math.max(...tokens));
     });
 
     it('refuses a prefix that would change the hash slot', () => {

@@ -1,7 +1,9 @@
 import { sql } from 'kysely';
 import { DEVELOPMENT_JWT_SECRET } from '../internal/config/config';
 import { signToken } from '../pkg/jwt/sign-token';
+import { DependencyUnavailableError } from '../lib/domain/errors';
 import { openPostgres } from '../pkg/postgres/database';
+import { guarded } from '../pkg/postgres/errors';
 import { eventBody } from './support/fixtures';
 import { startOwnPostgres, startOwnRedis, type OwnPostgres, type OwnRedis } from './support/own-services';
 import { startServerProcess, type ServerProcess } from './support/server-process';
@@ -105,6 +107,42 @@ describe('fault: Postgres stops and comes back', () => {
       await handle.db.transaction().execute((tx) => sql`INSERT INTO deadline_probe VALUES ('after the thaw')`.execute(tx));
       const { rows } = await sql<{ label: string }>`SELECT label FROM deadline_probe ORDER BY label`.execute(handle.db);
       expect(rows.map((row) => row.label)).toEqual(['after the thaw']);
+    } finally {
+      await pg.thaw();
+      await handle.close();
+    }
+  }, 60_000);
+
+  it('closes a connection whose BEGIN outlived the deadline, so no later statement runs in that transaction', async () => {
+    const handle = openPostgres(pg.url, { poolSize: 1, queryTimeoutMs: 500 });
+    const other = openPostgres(pg.url, { poolSize: 1 });
+    try {
+      await sql`CREATE TABLE begin_probe (label text)`.execute(handle.db);
+      await pg.freeze();
+      await expect(handle.db.transaction().execute((tx) => sql`INSERT INTO begin_probe VALUES ('never')`.execute(tx))).rejects.toThrow();
+      await pg.thaw();
+      // The BEGIN runs when the server wakes; on a pooled connection this autocommit insert would run inside
+      // it, invisible to everyone else and rolled back when the connection is closed.
+      await sql`INSERT INTO begin_probe VALUES ('after the thaw')`.execute(handle.db);
+      const { rows } = await sql<{ label: string }>`SELECT label FROM begin_probe`.execute(other.db);
+      expect(rows.map((row) => row.label)).toEqual(['after the thaw']);
+    } finally {
+      await pg.thaw();
+      await Promise.all([handle.close(), other.close()]);
+    }
+  }, 60_000);
+
+  it('tells a statement the server cancelled (changed nothing) from one that outlived its deadline (may still apply)', async () => {
+    const handle = openPostgres(pg.url, { poolSize: 2, queryTimeoutMs: 1_000 });
+    try {
+      const slow = await guarded(() => sql`SELECT pg_sleep(3)`.execute(handle.db)).catch((error: unknown) => error);
+      expect(slow).toBeInstanceOf(DependencyUnavailableError);
+      expect(slow).toMatchObject({ outcomeUnknown: false, cause: { code: '57014' } });
+      await pg.freeze();
+      const silent = await guarded(() => sql`SELECT 1`.execute(handle.db)).catch((error: unknown) => error);
+      await pg.thaw();
+      expect(silent).toBeInstanceOf(DependencyUnavailableError);
+      expect(silent).toMatchObject({ outcomeUnknown: true });
     } finally {
       await pg.thaw();
       await handle.close();

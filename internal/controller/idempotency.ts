@@ -1,5 +1,6 @@
 import { inject, injectable } from 'inversify';
 import { Logger } from '../../lib/adapter/logger';
+import { DependencyUnavailableError } from '../../lib/domain/errors';
 import type { IdempotencyKeyRef, StoredResponse } from '../../lib/repository/idempotency-store';
 import { IdempotencyService } from '../service/idempotency.service';
 import { JSON_CONTENT_TYPE, type LeanRoute, type RouteAnswer, type RouteCall } from './controller';
@@ -34,6 +35,9 @@ export class Idempotency {
     try {
       answer = await route.handle(call);
     } catch (error) {
+      // The change may still be applied (a statement past its deadline): the claim stays in flight, so a
+      // retry is told 409 rather than run the request a second time. It goes stale like a dead process's.
+      if (error instanceof DependencyUnavailableError && error.outcomeUnknown) throw error;
       const problem = problemResponse(problemFor(error));
       await this.finish(ref, { status: problem.status, contentType: problem.headers['Content-Type']!, body: problem.body });
       throw error;

@@ -6,8 +6,9 @@ import { IdempotencyStore, type IdempotencyKeyRef, type StoredResponse } from '.
 
 /** A key replays its first response for this long after its first use. */
 export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
-// Longer than any request can run (the database query timeout is 15 s): a claim still in flight after
-// this belongs to a process that died, and a retry may take it over.
+// Longer than any request can run (each statement has 5 s, QUERY_TIMEOUT_MS): a claim still in flight
+// after this belongs to a process that died or to a request whose outcome stayed unknown, and a retry may
+// take it over.
 const STALE_IN_FLIGHT_MS = 120_000;
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;

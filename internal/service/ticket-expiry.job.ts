@@ -14,6 +14,7 @@ import { IDEMPOTENCY_TTL_MS } from './idempotency.service';
 const SWEEP_BATCH = 500;
 const MAX_BATCHES_PER_RUN = 20;
 const PURGE_EVERY_MS = 60_000;
+const PURGE_BATCH = 5_000;
 
 /**
  * Expires reservations whose payment window has passed and frees their seats, and forgets idempotency keys
@@ -65,7 +66,10 @@ export class TicketExpiryJob implements BackgroundJob {
     const now = this.clock.now().getTime();
     if (now - this.lastPurge >= PURGE_EVERY_MS) {
       this.lastPurge = now;
-      await this.idempotency.purge(new Date(now - IDEMPOTENCY_TTL_MS));
+      // In bounded deletes, each well inside the statement deadline; a backlog (after an outage) drains over runs.
+      for (let batch = 0; batch < MAX_BATCHES_PER_RUN && !this.stoppedMidRun(batch); batch++) {
+        if ((await this.idempotency.purge(new Date(now - IDEMPOTENCY_TTL_MS), PURGE_BATCH)) < PURGE_BATCH) break;
+      }
     }
     return total;
   }

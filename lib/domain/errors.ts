@@ -98,12 +98,20 @@ export class RateLimitedError extends DomainError {
   }
 }
 
-/** A dependency (database, cache) is down or timed out: the request changed nothing and may be retried. */
+/**
+ * A dependency (database, cache) is down or timed out: retry shortly. Usually the request changed nothing;
+ * `outcomeUnknown` says a change was sent and may still be applied (a statement past its deadline, a
+ * connection lost mid-statement), so a retry must not take for granted that it was not.
+ */
 export class DependencyUnavailableError extends DomainError {
   readonly kind = 'unavailable';
-  constructor(dependency: string, cause?: unknown, retryAfterSeconds = 2) {
+  constructor(
+    dependency: string,
+    cause?: unknown,
+    readonly outcomeUnknown = false,
+  ) {
     super('dependency-unavailable', `The ${dependency} is unavailable; retry shortly.`, {
-      retryAfterSeconds,
+      retryAfterSeconds: 2,
       cause,
       extensions: { dependency },
     });

@@ -30,7 +30,7 @@ export interface IdempotencyStore {
   complete(ref: IdempotencyKeyRef, response: StoredResponse): Promise<void>;
   /** Forgets a started key whose response must not be replayed (409, 429, 5xx): a retry runs again. */
   abandon(ref: IdempotencyKeyRef): Promise<void>;
-  /** Deletes keys first used before `before`; returns how many. */
-  purge(before: Date): Promise<number>;
+  /** Deletes at most `limit` keys first used before `before`; returns how many. */
+  purge(before: Date, limit: number): Promise<number>;
 }
 export const IdempotencyStore = Symbol.for('IdempotencyStore');

@@ -15,14 +15,33 @@ export function pgConstraint(error: unknown): string | undefined {
 }
 
 // Socket errors, pool/connect time-outs, and SQLSTATE classes 08 (connection), 53 (resources),
-// 57P (operator intervention: shutdown, cancel on timeout).
+// 57P (operator intervention: shutdown), 57014 (statement_timeout: the server cancelled a slow statement).
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
 
 export function isUnavailable(error: unknown): boolean {
   const code = pgErrorCode(error);
-  if (code && (NETWORK_CODES.has(code) || /^(08|53|57P)/.test(code))) return true;
+  if (code && (NETWORK_CODES.has(code) || /^(08|53|57P)/.test(code) || code === '57014')) return true;
   const message = error instanceof Error ? error.message : '';
-  return /timeout exceeded when trying to connect|Connection terminated|connection timeout|Client has encountered a connection error|query read timeout/i.test(message);
+  return /timeout exceeded when trying to connect|Connection terminated|connection timeout|Client has encountered a connection error|Client was closed|query read timeout/i.test(message);
+}
+
+/** pg's client-side deadline: the statement may still run, and commit, when the server answers. */
+export function isQueryReadTimeout(error: unknown): boolean {
+  return error instanceof Error && error.message === 'Query read timeout';
+}
+
+/**
+ * A statement was sent and no answer came: past its client-side deadline, or the connection broke under
+ * it. The server may still apply it. Refused connections, connect time-outs and the server's own
+ * cancellation (57014: rolled back) leave no doubt.
+ */
+function mayHaveApplied(error: unknown): boolean {
+  if (isQueryReadTimeout(error)) return true;
+  const code = pgErrorCode(error);
+  const message = error instanceof Error ? error.message : '';
+  // "Client was closed": a statement queued behind one past its deadline (the client then closes itself),
+  // typically the ROLLBACK of a transaction whose COMMIT may be the statement that was cut off.
+  return code === 'ECONNRESET' || code === 'EPIPE' || /Connection terminated unexpectedly|Client was closed/i.test(message);
 }
 
 /**
@@ -33,7 +52,7 @@ export async function guarded<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (isUnavailable(error)) throw new DependencyUnavailableError('database', error);
+    if (isUnavailable(error)) throw new DependencyUnavailableError('database', error, mayHaveApplied(error));
     throw error;
   }
 }

@@ -1,5 +1,5 @@
 import { inject, injectable } from 'inversify';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { IdempotencyBegin, IdempotencyKeyRef, IdempotencyStore, StoredResponse } from '../../lib/repository/idempotency-store';
 import { KYSELY } from './database';
 import { guarded, isUnavailable } from './errors';
@@ -95,10 +95,14 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
     });
   }
 
-  purge(before: Date): Promise<number> {
+  purge(before: Date, limit: number): Promise<number> {
     return guarded(async () => {
-      const result = await this.db.deleteFrom('idempotencyKeys').where('createdAt', '<', before).executeTakeFirst();
-      return Number(result.numDeletedRows);
+      const result = await sql`
+        DELETE FROM idempotency_keys
+        WHERE (user_id, key) IN (SELECT user_id, key FROM idempotency_keys WHERE created_at < ${before} LIMIT ${limit})
+      `.execute(this.db);
+      return Number(result.numAffectedRows ?? 0);
     });
   }
+
 }

@@ -17,6 +17,8 @@ import { applyTransition, expireDueIn, TICKET_COLUMNS, ticketWriteError, toTicke
 // Two API processes must not sweep at once; a transaction-scoped advisory lock is released by commit,
 // rollback or a dropped connection, so a crashed sweeper never blocks the next one.
 const SWEEP_LOCK = sql<number>`hashtext('onsale:ticket-expiry-sweep')`;
+// Lapsed hold_purchases rows deleted per sweep: a second's standing purchases at a flash sale's rate, many times over.
+const SPENT_PURGE_LIMIT = 10_000;
 
 @injectable()
 export class PostgresTicketRepository implements TicketRepository {
@@ -143,8 +145,12 @@ export class PostgresTicketRepository implements TicketRepository {
       this.db.transaction().execute(async (tx) => {
         const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_xact_lock(${SWEEP_LOCK}) AS locked`.execute(tx);
         if (!rows[0]?.locked) return null;
-        // By the database's clock, which is the one the purchase statements judge a hold's expiry by.
-        await tx.deleteFrom('holdPurchases').where('spentUntil', '<', sql<Date>`statement_timestamp()`).execute();
+        // By the database's clock, which is the one the purchase statements judge a hold's expiry by. Bounded,
+        // so the delete stays well inside the statement deadline; a backlog (after an outage) drains over runs.
+        await tx
+          .deleteFrom('holdPurchases')
+          .where('holdId', 'in', (eb) => eb.selectFrom('holdPurchases').select('holdId').where('spentUntil', '<', sql<Date>`statement_timestamp()`).limit(SPENT_PURGE_LIMIT))
+          .execute();
         return expireDueIn(tx, { all: true }, now, { limit, skipLocked: true });
       }),
     );

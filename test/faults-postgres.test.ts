@@ -4,7 +4,7 @@ import { signToken } from '../pkg/jwt/sign-token';
 import { DependencyUnavailableError } from '../lib/domain/errors';
 import { openPostgres } from '../pkg/postgres/database';
 import { guarded } from '../pkg/postgres/errors';
-import { eventBody } from './support/fixtures';
+import { eventBody, seatBodies } from './support/fixtures';
 import { startOwnPostgres, startOwnRedis, type OwnPostgres, type OwnRedis } from './support/own-services';
 import { startServerProcess, type ServerProcess } from './support/server-process';
 
@@ -146,6 +146,51 @@ describe('fault: Postgres stops and comes back', () => {
     } finally {
       await pg.thaw();
       await handle.close();
+    }
+  }, 60_000);
+
+  it('answers a purchase stuck behind a lock 503 once the server cancels it, and lets its Idempotency-Key run again', async () => {
+    const tokenOf = (userId: string, role: 'user' | 'admin' = 'user') => signToken(DEVELOPMENT_JWT_SECRET, { userId, role });
+    const send = async (token: string, method: string, path: string, body?: unknown, extra: Record<string, string> = {}) => {
+      const sentAt = Date.now();
+      const res = await fetch(`${api.url}/api/v1${path}`, {
+        method,
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', ...extra },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(20_000),
+      });
+      return { status: res.status, body: await res.json().catch(() => null), ms: Date.now() - sentAt };
+    };
+    const admin = await tokenOf('admin-slow', 'admin');
+    const buyer = await tokenOf('buyer-slow');
+    const event = (await send(admin, 'POST', '/events', eventBody({ is_seated_event: true }))).body.id as string;
+    expect((await send(admin, 'POST', `/events/${event}/seats`, { seats: seatBodies(1) })).status).toBe(201);
+    const seat = (await send(admin, 'GET', `/events/${event}/seats`)).body.seats[0].id as string;
+    const hold = await send(buyer, 'POST', '/holds', { event_id: event, seat_ids: [seat], ttl_seconds: 120 });
+    expect(hold.status).toBe(201);
+    const purchase = () => send(buyer, 'POST', '/tickets/purchase', { hold_id: hold.body.id }, { 'Idempotency-Key': 'slow-purchase' });
+
+    // A transaction of the test's own keeps the seat's row locked: the purchase waits on it, as behind a
+    // long-running transaction, while the server itself answers everything else.
+    const locker = openPostgres(pg.url, { poolSize: 1, queryTimeoutMs: 0 });
+    try {
+      const stuck = await locker.db.connection().execute(async (conn) => {
+        await sql`BEGIN`.execute(conn);
+        await sql`SELECT id FROM seats WHERE id = ${seat} FOR UPDATE`.execute(conn);
+        const reply = await purchase();
+        await sql`ROLLBACK`.execute(conn);
+        return reply;
+      });
+      const retried = await purchase();
+      console.log(`slow postgres: purchase stuck behind a lock answered ${stuck.status} in ${stuck.ms} ms; the retry with its key ${retried.status}`);
+      expect(stuck.status).toBe(503);
+      expect(stuck.body).toMatchObject({ type: '/problems/dependency-unavailable', dependency: 'database' });
+      expect(stuck.ms).toBeLessThan(10_000);
+      // The server cancelled the statement (nothing applied), so the key was freed rather than kept in flight.
+      expect(retried.status).toBe(201);
+      expect(retried.body).toMatchObject({ tickets: [{ seat_id: seat, status: 'reserved', user_id: 'buyer-slow' }] });
+    } finally {
+      await locker.close();
     }
   }, 60_000);
 });

@@ -159,7 +159,7 @@ describe('fault: Postgres stops and comes back', () => {
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(20_000),
       });
-      return { status: res.status, body: await res.json().catch(() => null), ms: Date.now() - sentAt };
+      return { status: res.status, body: (await res.json().catch(() => null)) as any, ms: Date.now() - sentAt };
     };
     const admin = await tokenOf('admin-slow', 'admin');
     const buyer = await tokenOf('buyer-slow');
@@ -191,6 +191,26 @@ describe('fault: Postgres stops and comes back', () => {
       expect(retried.body).toMatchObject({ tickets: [{ seat_id: seat, status: 'reserved', user_id: 'buyer-slow' }] });
     } finally {
       await locker.close();
+    }
+  }, 60_000);
+
+  it('survives a connection lost while a request has it: the request answers 503, the process goes on', async () => {
+    const handle = openPostgres(pg.url, { poolSize: 1 });
+    const killer = openPostgres(pg.url, { poolSize: 1 });
+    try {
+      // As a restart or a failover does to every connection in use; unheard, pg's 'error' event ends the process.
+      const lost = await guarded(() =>
+        handle.db.transaction().execute(async (tx) => {
+          const { rows } = await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(tx);
+          await sql`SELECT pg_terminate_backend(${rows[0]!.pid})`.execute(killer.db);
+          await sql`SELECT 1`.execute(tx);
+        }),
+      ).catch((error: unknown) => error);
+      expect(lost).toBeInstanceOf(DependencyUnavailableError);
+      const { rows } = await sql<{ one: number }>`SELECT 1 AS one`.execute(handle.db);
+      expect(rows).toEqual([{ one: 1 }]);
+    } finally {
+      await Promise.all([handle.close(), killer.close()]);
     }
   }, 60_000);
 });

@@ -97,12 +97,11 @@ export function idempotencyStoreContract(open: () => Promise<{ store: Idempotenc
     const recent = ref();
     for (const old of olds) await store.begin(old, 'h1', new Date(Date.now() - 48 * HOUR), options);
     await store.begin(recent, 'h1', new Date(), options);
-    // Other tests' keys may be old too: purge until none is left, never more than the limit at once.
+    // Other tests' keys may be old too (and other processes may purge ours): purge until none is left.
     const purged: number[] = [];
     do purged.push(await store.purge(new Date(Date.now() - 24 * HOUR), 2));
     while (purged.at(-1)! > 0);
     expect(purged.every((n) => n <= 2)).toBe(true);
-    expect(purged.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(3);
     for (const old of olds) expect(await store.begin(old, 'h2', new Date(), options)).toEqual({ outcome: 'started' });
     expect(await store.begin(recent, 'h2', new Date(), options)).toEqual({ outcome: 'mismatch' });
   });

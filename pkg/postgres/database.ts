@@ -44,6 +44,14 @@ const IDLE_IN_TRANSACTION_MS = 15_000;
  * and the pool never hands the connection out again.
  */
 class PreparingClient extends pg.Client {
+  constructor(config?: string | pg.ClientConfig) {
+    super(config);
+    // A connection lost while the pool has lent the client out (a restart, a failover, a terminated backend)
+    // makes pg emit 'error' on it, and the pool listens only to idle clients: unheard, that event would end
+    // the process. The statement in flight gets the same error and answers for it.
+    this.on('error', () => {});
+  }
+
   override query(config: unknown, values?: unknown, callback?: unknown): any {
     const name = typeof config === 'string' && Array.isArray(values) ? PREPARED_STATEMENT_NAMES.get(config) : undefined;
     const query = super.query as (...args: unknown[]) => unknown;
@@ -74,7 +82,7 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Databa
     // Fail fast rather than hang when the server is down: callers answer 503 with Retry-After.
     connectionTimeoutMillis: 2_000,
     query_timeout: deadline,
-    statement_timeout: deadline > 0 ? deadline - STATEMENT_MARGIN_MS : 0,
+    statement_timeout: deadline > STATEMENT_MARGIN_MS ? deadline - STATEMENT_MARGIN_MS : 0,
     idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_MS,
     idleTimeoutMillis: 30_000,
     types: { getTypeParser: ((oid: number, format?: string) => (oid === INT8 ? parseInt8 : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser },

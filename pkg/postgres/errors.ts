@@ -39,9 +39,10 @@ function mayHaveApplied(error: unknown): boolean {
   if (isQueryReadTimeout(error)) return true;
   const code = pgErrorCode(error);
   const message = error instanceof Error ? error.message : '';
-  // "Client was closed": a statement queued behind one past its deadline (the client then closes itself),
-  // typically the ROLLBACK of a transaction whose COMMIT may be the statement that was cut off.
-  return code === 'ECONNRESET' || code === 'EPIPE' || /Connection terminated unexpectedly|Client was closed/i.test(message);
+  // "Client was closed" / "not queryable": a statement after one that timed out or lost the connection on the
+  // same client, typically the ROLLBACK Kysely sends after a COMMIT that may be the statement cut off (its
+  // error replaces the COMMIT's).
+  return code === 'ECONNRESET' || code === 'EPIPE' || /Connection terminated unexpectedly|Client was closed|not queryable/i.test(message);
 }
 
 /**

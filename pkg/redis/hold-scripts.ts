@@ -7,9 +7,11 @@ import { LuaScript } from './lua-script';
  * one node. Time is Redis's own clock (TIME), so API processes with skewed clocks still agree on expiry.
  * Key layout and reply shapes: docs/holds.md.
  */
-// A token is never below the current time in ms, so it keeps increasing even when the counter expired or
-// a failover lost it: an earlier token could only be ahead of the clock by the holds issued faster than one
-// per ms, and the counter outlives the longest hold (15 min) by far more than any such burst.
+// A token is never below the current time in ms, so it keeps increasing when the counter expires: an earlier
+// token could only be ahead of the clock by the holds issued faster than one per ms, and the counter outlives
+// the longest hold (15 min) by far more than any such burst. A failover or flush that loses the counter
+// during a rush can repeat tokens for as long as it ran ahead (docs/holds.md); purchases compare a token
+// only with its own hold's record.
 export const FENCE_TTL_MS = 3600 * 1000;
 // While holds come faster than one per ms the counter runs ahead of the clock and INCR alone issues the
 // tokens, leaving its TTL as it was. Renewing it every this many tokens, it can only expire an hour after

@@ -144,7 +144,7 @@ export const RESPONSE_SCHEMAS: Record<string, unknown> = {
       user_id: { type: 'string' },
       seat_ids: { type: 'array', items: uuid },
       quantity: { type: 'integer', minimum: 1 },
-      fencing_token: { type: 'integer', description: 'Strictly increasing per event; purchase accepts only the live hold\'s token.' },
+      fencing_token: { type: 'integer', description: 'Increasing per event (unless Redis loses the counter mid-rush: compare for equality only); purchase accepts only the live hold\'s token.' },
       created_at: timestamp,
       expires_at: timestamp,
     },

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
 import { requestHash } from '../internal/service/idempotency.service';
 import { IdempotencyStore } from '../lib/repository/idempotency-store';
+import { KYSELY } from '../pkg/postgres/database';
 import { createEvent, createSeatedEvent } from './support/fixtures';
 import { BOTH_PATHS, startTestApp, type TestApp } from './support/test-app';
 import { aUser, buySeat, purchase, seatStatus } from './support/tickets';
@@ -33,6 +35,24 @@ describe.each(BOTH_PATHS)('%s', (_path, overrides) => {
         expect(again.headers['content-type']).toBe(first.headers['content-type']);
       }
       expect(await ticketsOf(buyer)).toHaveLength(2);
+    });
+
+    it('a one-call purchase run again under a key taken over returns what its first attempt bought', async () => {
+      const event = await createEvent(t, { is_seated_event: false, total_tickets: 100 });
+      const buyer = await aUser(t);
+      const key = randomUUID();
+      const body = { event_id: event.id, quantity: 2 };
+      const first = await purchase(t, buyer.auth, body, key).expect(201);
+      // As when the first attempt's outcome stayed unknown (a statement past its deadline that committed
+      // later): its response was never recorded, and a retry takes the key over once it is stale.
+      await sql`DELETE FROM idempotency_keys WHERE user_id = ${buyer.id} AND key = ${key}`.execute(t.runtime.container.get<Kysely<unknown>>(KYSELY));
+      const again = await purchase(t, buyer.auth, body, key).expect(201);
+      expect(again.headers['idempotent-replayed']).toBeUndefined();
+      expect(again.body.tickets.map((ticket: { id: string }) => ticket.id)).toEqual(first.body.tickets.map((ticket: { id: string }) => ticket.id));
+      expect(await ticketsOf(buyer)).toHaveLength(2);
+      // Under another key, a one-call purchase buys again as asked.
+      await purchase(t, buyer.auth, body, randomUUID()).expect(201);
+      expect(await ticketsOf(buyer)).toHaveLength(4);
     });
 
     it('the same key with another body is 422 idempotency-key-reused', async () => {

@@ -5,7 +5,7 @@ import { PurchaseService } from '../service/purchase.service';
 import { TicketService } from '../service/ticket.service';
 import { Auth, principalOf } from './auth';
 import { API_PREFIX, routeCall, sendAnswer, type Controller, type LeanRoute } from './controller';
-import { Idempotency } from './idempotency';
+import { IDEMPOTENCY_HEADER, Idempotency } from './idempotency';
 import { jsonBody } from './json-body';
 import { idParam, pageQuery } from './params';
 import { assertEmptyBody, historyJson, PurchaseDto, ticketJson, TicketStatusDto, toPurchaseRequest } from './ticket.dto';
@@ -37,7 +37,7 @@ export class TicketController implements Controller {
     this.lifecycle = [
       post('/purchase', async ({ principal, body, header }) => {
         const request = toPurchaseRequest(parseBody(PurchaseDto, body));
-        const tickets = await this.purchases.purchase(principal, { ...request, queueSessionId: header('X-Queue-Session') });
+        const tickets = await this.purchases.purchase(principal, { ...request, queueSessionId: header('X-Queue-Session'), attemptKey: header(IDEMPOTENCY_HEADER) });
         return { status: 201, json: { tickets: tickets.map(ticketJson) } };
       }),
       post('/:id/confirm', async ({ principal, params, body }) => {

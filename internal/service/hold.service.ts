@@ -32,6 +32,8 @@ export interface HoldRequest {
   ttlSeconds?: number;
   /** The caller's active waiting-room session; required when the event's queue is enabled. */
   queueSessionId?: string;
+  /** Only for a purchase's own hold (PurchaseService); a new random id otherwise. */
+  holdId?: string;
 }
 
 /**
@@ -60,7 +62,7 @@ export class HoldService {
     this.assertOnSale(event);
     await this.queue.assertAdmitted(principal, event, request.queueSessionId);
     // Hold ids are opaque handles, never paged by: a v4 id from the pooled generator costs least.
-    const base = { holdId: randomUUID(), eventId: event.id, userId: principal.userId, ttlMs: ttlSeconds * 1000, maxPerUser: this.config.maxHeldPerUser };
+    const base = { holdId: request.holdId ?? randomUUID(), eventId: event.id, userId: principal.userId, ttlMs: ttlSeconds * 1000, maxPerUser: this.config.maxHeldPerUser };
     if (event.isSeatedEvent) {
       if (request.quantity !== undefined) throw ValidationError.field('quantity', 'a seated event is held by seat_ids, not quantity');
       const seatIds = await this.availableSeats(event.id, request.seatIds);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { inject, injectable } from 'inversify';
 import { Clock } from '../../lib/adapter/clock';
 import { HoldStore } from '../../lib/adapter/hold-store';
@@ -22,11 +23,24 @@ export type PurchaseRequest = (
 ) & {
   /** The caller's active waiting-room session; required when the event's queue is enabled. */
   queueSessionId?: string;
+  /**
+   * The request's Idempotency-Key. A one-call purchase holds under an id derived from it, so a retry that
+   * takes the key over after an attempt whose outcome stayed unknown (a statement past its deadline) finds
+   * what that attempt bought instead of buying again.
+   */
+  attemptKey?: string;
 };
 
 // The hold of a one-call purchase only has to outlive the purchase transaction; should the process die in
 // between, the seat is blocked for this long at most (or HOLD_TTL_SECONDS when that is shorter).
 const ONE_CALL_HOLD_TTL_SECONDS = 30;
+
+/** A UUID (version 8) that one user's one Idempotency-Key always gives, and nothing else does in practice. */
+function attemptHoldId(userId: string, key: string): string {
+  const hex = createHash('sha256').update(`one-call purchase\0${userId}\0${key}`).digest('hex');
+  const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
 
 function holdExpired(detail = 'The hold has expired or was released; hold the seats again.'): ConflictError {
   return new ConflictError('hold-expired', detail);
@@ -67,9 +81,15 @@ export class PurchaseService {
       await this.queue.assertAdmitted(principal, await this.events.current(hold.eventId), request.queueSessionId);
       return this.buy(hold);
     }
+    const holdId = request.attemptKey === undefined ? undefined : attemptHoldId(principal.userId, request.attemptKey);
+    if (holdId !== undefined) {
+      const bought = await this.tickets.listByHold(holdId, principal.userId);
+      if (bought.length > 0) return bought;
+    }
     const hold = await this.holds.hold(principal, {
       eventId: request.eventId,
       queueSessionId: request.queueSessionId,
+      holdId,
       ttlSeconds: Math.min(ONE_CALL_HOLD_TTL_SECONDS, this.config.holdTtlSeconds),
       ...('seatIds' in request ? { seatIds: request.seatIds } : { quantity: request.quantity }),
     });

@@ -63,6 +63,9 @@ export interface TicketRepository {
   /** A page of the user's tickets in creation order. */
   listByUser(userId: string, page: PageRequest): Promise<Page<Ticket>>;
 
+  /** The user's tickets bought with the hold, in creation order (none if it was never bought). */
+  listByHold(holdId: string, userId: string): Promise<Ticket[]>;
+
   /** Every status change of the ticket, oldest first. */
   history(ticketId: string): Promise<TicketHistoryEntry[]>;
 

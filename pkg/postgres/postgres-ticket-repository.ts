@@ -71,6 +71,13 @@ export class PostgresTicketRepository implements TicketRepository {
     });
   }
 
+  listByHold(holdId: string, userId: string): Promise<Ticket[]> {
+    return guarded(async () => {
+      const rows = await this.db.selectFrom('tickets').select(TICKET_COLUMNS).where('holdId', '=', holdId).where('userId', '=', userId).orderBy('id').execute();
+      return rows.map(toTicket);
+    });
+  }
+
   history(ticketId: string): Promise<TicketHistoryEntry[]> {
     return guarded(() =>
       this.db

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { eventBody } from './support/fixtures';
-import { call, createSale, redisCommand, serverErrors, sleep, startRig, timeUntil, type Rig } from './support/faults';
+import { call, createSale, redisCommand, serverErrors, sleep, startRig, timeUntil, type Reply, type Rig } from './support/faults';
 
 // Runs in every mode: the processes, Redis and Postgres are the test's own.
 const HOLD_TTL_SECONDS = 2;
@@ -88,7 +88,10 @@ describe('fault: an API process is SIGKILLed while it holds seats and has reserv
     }, 15_000, 100);
     const committed = await sql<{ n: number }>`SELECT count(*) AS n FROM tickets WHERE user_id LIKE 'kill-flight-%'`.execute(rig.db.db);
     const resold = await Promise.all(seats.map((seat, i) => call(b, `kill-buyer-${i}`, 'POST', '/api/v1/tickets/purchase', { event_id: sale.seatedId, seat_id: seat })));
-    const standing = await Promise.all([0, 1, 2].map((i) => call(b, `kill-standing-${i}`, 'POST', '/api/v1/tickets/purchase', { event_id: sale.standingId, quantity: 2 })));
+    // One after another: concurrent one-call purchases near capacity can refuse each other for the instant
+    // between one's commit and its hold's release (docs/tickets.md), which is not what this test is about.
+    const standing: Reply[] = [];
+    for (const i of [0, 1, 2]) standing.push(await call(b, `kill-standing-${i}`, 'POST', '/api/v1/tickets/purchase', { event_id: sale.standingId, quantity: 2 }));
     const oneMore = await call(b, 'kill-standing-extra', 'POST', '/api/v1/tickets/purchase', { event_id: sale.standingId, quantity: 1 });
 
     console.log(

@@ -4,6 +4,7 @@ import { signToken } from '../pkg/jwt/sign-token';
 import { DependencyUnavailableError } from '../lib/domain/errors';
 import { openPostgres } from '../pkg/postgres/database';
 import { guarded } from '../pkg/postgres/errors';
+import { call } from './support/faults';
 import { eventBody, seatBodies } from './support/fixtures';
 import { startOwnPostgres, startOwnRedis, type OwnPostgres, type OwnRedis } from './support/own-services';
 import { startServerProcess, type ServerProcess } from './support/server-process';
@@ -55,18 +56,12 @@ describe('fault: Postgres stops and comes back', () => {
   }, 60_000);
 
   it('answers 503 within its statement deadline when Postgres freezes (connected but silent), and recovers on thaw', async () => {
-    const headers = { Authorization: `Bearer ${await signToken(DEVELOPMENT_JWT_SECRET, { userId: 'ops', role: 'admin' })}`, 'Content-Type': 'application/json' };
-    const timed = async (path: string, init: RequestInit = {}) => {
-      const sentAt = Date.now();
-      const res = await fetch(`${api.url}${path}`, { ...init, signal: AbortSignal.timeout(20_000) }).catch(() => null);
-      return { status: res?.status ?? 0, body: res ? await res.json().catch(() => null) : null, retryAfter: res?.headers.get('retry-after'), ms: Date.now() - sentAt };
-    };
-    const create = () => timed('/api/v1/events', { method: 'POST', headers, body: JSON.stringify(eventBody()) });
+    const create = () => call(api.url, 'admin-ops', 'POST', '/api/v1/events', eventBody(), 20_000);
     // Every pooled connection has served a statement, so the frozen server holds open, answered-before connections.
     expect((await Promise.all(Array.from({ length: 5 }, create))).map((reply) => reply.status)).toEqual([201, 201, 201, 201, 201]);
 
     await pg.freeze();
-    const [writes, health] = await Promise.all([Promise.all(Array.from({ length: 5 }, create)), timed('/health')]);
+    const [writes, health] = await Promise.all([Promise.all(Array.from({ length: 5 }, create)), call(api.url, 'admin-ops', 'GET', '/health', undefined, 20_000)]);
     await pg.thaw();
     const thawedAt = Date.now();
     let recovered = false;
@@ -150,25 +145,13 @@ describe('fault: Postgres stops and comes back', () => {
   }, 60_000);
 
   it('answers a purchase stuck behind a lock 503 once the server cancels it, and lets its Idempotency-Key run again', async () => {
-    const tokenOf = (userId: string, role: 'user' | 'admin' = 'user') => signToken(DEVELOPMENT_JWT_SECRET, { userId, role });
-    const send = async (token: string, method: string, path: string, body?: unknown, extra: Record<string, string> = {}) => {
-      const sentAt = Date.now();
-      const res = await fetch(`${api.url}/api/v1${path}`, {
-        method,
-        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', ...extra },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(20_000),
-      });
-      return { status: res.status, body: (await res.json().catch(() => null)) as any, ms: Date.now() - sentAt };
-    };
-    const admin = await tokenOf('admin-slow', 'admin');
-    const buyer = await tokenOf('buyer-slow');
-    const event = (await send(admin, 'POST', '/events', eventBody({ is_seated_event: true }))).body.id as string;
-    expect((await send(admin, 'POST', `/events/${event}/seats`, { seats: seatBodies(1) })).status).toBe(201);
-    const seat = (await send(admin, 'GET', `/events/${event}/seats`)).body.seats[0].id as string;
-    const hold = await send(buyer, 'POST', '/holds', { event_id: event, seat_ids: [seat], ttl_seconds: 120 });
+    const send = (user: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => call(api.url, user, method, `/api/v1${path}`, body, 20_000, headers);
+    const event = (await send('admin-slow', 'POST', '/events', eventBody({ is_seated_event: true }))).body.id as string;
+    expect((await send('admin-slow', 'POST', `/events/${event}/seats`, { seats: seatBodies(1) })).status).toBe(201);
+    const seat = (await send('admin-slow', 'GET', `/events/${event}/seats`)).body.seats[0].id as string;
+    const hold = await send('buyer-slow', 'POST', '/holds', { event_id: event, seat_ids: [seat], ttl_seconds: 120 });
     expect(hold.status).toBe(201);
-    const purchase = () => send(buyer, 'POST', '/tickets/purchase', { hold_id: hold.body.id }, { 'Idempotency-Key': 'slow-purchase' });
+    const purchase = () => send('buyer-slow', 'POST', '/tickets/purchase', { hold_id: hold.body.id }, { 'Idempotency-Key': 'slow-purchase' });
 
     // A transaction of the test's own keeps the seat's row locked: the purchase waits on it, as behind a
     // long-running transaction, while the server itself answers everything else.

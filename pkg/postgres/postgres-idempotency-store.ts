@@ -104,5 +104,4 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
       return Number(result.numAffectedRows ?? 0);
     });
   }
-
 }

@@ -29,8 +29,8 @@ const bearer = (user: string) => {
  * Every call has a deadline well above the one-second bound the faults must meet, so a hang shows up as a
  * status-0 reply in the figures instead of stalling the test until Jest's timeout.
  */
-export async function call(base: string, user: string, method: string, path: string, body?: unknown, timeoutMs = 5_000): Promise<Reply> {
-  const headers: Record<string, string> = { Authorization: `Bearer ${await bearer(user)}` };
+export async function call(base: string, user: string, method: string, path: string, body?: unknown, timeoutMs = 5_000, extraHeaders: Record<string, string> = {}): Promise<Reply> {
+  const headers: Record<string, string> = { Authorization: `Bearer ${await bearer(user)}`, ...extraHeaders };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   const sentAt = Date.now();
   try {

@@ -125,6 +125,19 @@ export function holdStoreContract(open: () => Promise<HoldStoreHarness>): void {
     expect((await h.store.holdSeats(seatReq(eventId, [held[1]!]))).ok).toBe(false);
   });
 
+  it('keeps counting an extended hold in the user cap past its first expiry', async () => {
+    const eventId = newId();
+    const userId = `user-${newId()}`;
+    const seated = won(await h.store.holdSeats(seatReq(eventId, seats(2), { userId, maxPerUser: 4, ttlMs: SHORT })));
+    const standing = won(await h.store.holdQuantity(qtyReq(`${eventId}-standing`, 2, 10, { userId, maxPerUser: 4, ttlMs: SHORT })));
+    await h.store.extend(seated.id, new Date(seated.createdAt.getTime() + LONG));
+    await h.store.extend(standing.id, new Date(standing.createdAt.getTime() + LONG));
+    await h.elapse(PAST_SHORT);
+    expect(await h.store.holdSeats(seatReq(eventId, seats(3), { userId, maxPerUser: 4 }))).toEqual({ ok: false, reason: 'user_limit', held: 2, limit: 4 });
+    expect(await h.store.holdQuantity(qtyReq(`${eventId}-standing`, 3, 10, { userId, maxPerUser: 4 }))).toEqual({ ok: false, reason: 'user_limit', held: 2, limit: 4 });
+    won(await h.store.holdSeats(seatReq(eventId, seats(2), { userId, maxPerUser: 4 })));
+  });
+
   it('reports who holds which seat, and how many are held', async () => {
     const eventId = newId();
     const [a, b, free] = seats(3) as [string, string, string];

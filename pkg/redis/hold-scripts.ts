@@ -33,23 +33,29 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local function keep(key, ttl, slack)
   if redis.call('PTTL', key) < ttl then redis.call('PEXPIRE', key, ttl + slack) end
 end
--- Members are '<quantity>:<hold id>' so a total can be kept without reading (possibly expired) records.
+-- Standing holds' members are '<quantity>:<hold id>', so the running total is kept without reading records.
 local function qty(member) return tonumber(string.match(member, '^(%d+):')) end
--- A user's live holds count by their score (expiry); lapsed members are only noted, and removed by the next
--- hold that succeeds, so a refused hold costs this ZSET one read and no write.
-local function userHolds(key)
-  local members = redis.call('ZRANGE', key, 0, -1, 'WITHSCORES')
-  local user = {held = 0, lapsed = false, absent = #members == 0}
-  for i = 1, #members, 2 do
-    if tonumber(members[i + 1]) > now then user.held = user.held + qty(members[i]) else user.lapsed = true end
-  end
-  return user
+-- A user's ZSET has one member per place held, '<hold id>:<k>' for k = 1..q, scored by the hold's expiry, so
+-- what a user holds is one ZCOUNT of the members still ahead of the clock, with nothing to read back and parse
+-- (reading and summing the members cost more than the rest of a refused hold). Lapsed members are only
+-- counted out, and removed by the next hold that succeeds, so a refused hold costs this ZSET no write.
+local function userHeld(key)
+  return redis.call('ZCOUNT', key, '(' .. now, '+inf')
 end
-local function addUserHold(key, user, expires, member, ttl)
-  if user.lapsed then redis.call('ZREMRANGEBYSCORE', key, '-inf', now) end
-  redis.call('ZADD', key, expires, member)
-  -- A ZSET that did not exist before this ZADD has no TTL: no need to ask (a buyer's first hold, mostly).
-  if user.absent then redis.call('PEXPIRE', key, ttl + ${USER_SLACK_MS}) else keep(key, ttl, ${USER_SLACK_MS}) end
+local function userPlaces(holdId, q, expires)
+  local args = {}
+  for k = 1, q do
+    args[2 * k - 1] = expires
+    args[2 * k] = holdId .. ':' .. k
+  end
+  return args
+end
+local function addUserHold(key, held, expires, holdId, q, ttl)
+  -- More members than live ones: some lapsed. None at all: the ZSET does not exist yet, so it has no TTL.
+  local members = redis.call('ZCARD', key)
+  if members > held then redis.call('ZREMRANGEBYSCORE', key, '-inf', now) end
+  redis.call('ZADD', key, unpack(userPlaces(holdId, q, expires)))
+  if members == 0 then redis.call('PEXPIRE', key, ttl + ${USER_SLACK_MS}) else keep(key, ttl, ${USER_SLACK_MS}) end
 end
 -- Expired standing holds leave the running total before anything is counted, so capacity can never be
 -- exceeded by holds whose TTL passed but whose entries are still there. What lapsed is added to a counter
@@ -81,8 +87,8 @@ end
 const HOLD_SEATS = `
 local holdId, userId, ttl = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local n = #KEYS - 4
-local user = userHolds(KEYS[2])
-if user.held + n > tonumber(ARGV[4]) then return {'user_limit', user.held} end
+local held = userHeld(KEYS[2])
+if held + n > tonumber(ARGV[4]) then return {'user_limit', held} end
 local conflicts = {'seats_taken'}
 for i = 5, #KEYS do
   local left = redis.call('PTTL', KEYS[i])
@@ -105,15 +111,15 @@ end
 keep(KEYS[3], ttl + ${LAPSED_TTL_MS}, ${EVENT_SLACK_MS})
 redis.call('HSET', KEYS[1], 'e', ARGV[5], 'u', userId, 's', ARGV[6], 'q', n, 'f', token, 'c', now, 'x', expires)
 redis.call('PEXPIRE', KEYS[1], ttl)
-addUserHold(KEYS[2], user, expires, n .. ':' .. holdId, ttl)
+addUserHold(KEYS[2], held, expires, holdId, n, ttl)
 return {'ok', token, now}
 `;
 
 // KEYS: record, user, places, placed, fence, lapsed   ARGV: holdId, userId, ttlMs, maxPerUser, eventId, quantity, capacity
 const HOLD_QUANTITY = `
 local holdId, userId, ttl, q, capacity = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[6]), tonumber(ARGV[7])
-local user = userHolds(KEYS[2])
-if user.held + q > tonumber(ARGV[4]) then return {'user_limit', user.held} end
+local held = userHeld(KEYS[2])
+if held + q > tonumber(ARGV[4]) then return {'user_limit', held} end
 purgePlaces(KEYS[3], KEYS[4], KEYS[6])
 local taken = tonumber(redis.call('GET', KEYS[4]) or '0')
 if taken + q > capacity then return {'capacity_exhausted', math.max(0, capacity - taken)} end
@@ -128,7 +134,7 @@ keep(KEYS[3], ttl + ${LAPSED_TTL_MS}, ${EVENT_SLACK_MS})
 keep(KEYS[4], ttl + ${LAPSED_TTL_MS}, ${EVENT_SLACK_MS})
 redis.call('HSET', KEYS[1], 'e', ARGV[5], 'u', userId, 's', '', 'q', q, 'f', token, 'c', now, 'x', expires)
 redis.call('PEXPIRE', KEYS[1], ttl)
-addUserHold(KEYS[2], user, expires, member, ttl)
+addUserHold(KEYS[2], held, expires, holdId, q, ttl)
 return {'ok', token, now}
 `;
 
@@ -141,7 +147,9 @@ local r = ${RECORD_FIELDS}
 if not r[1] then return false end
 local member = r[4] .. ':' .. ARGV[1]
 redis.call('DEL', KEYS[1])
-redis.call('ZREM', KEYS[2], member)
+local mine = {}
+for k = 1, tonumber(r[4]) do mine[k] = ARGV[1] .. ':' .. k end
+redis.call('ZREM', KEYS[2], unpack(mine))
 if r[3] == '' then
   if redis.call('ZREM', KEYS[4], member) == 1 then
     if redis.call('DECRBY', KEYS[5], r[4]) <= 0 then redis.call('DEL', KEYS[5]) end
@@ -169,7 +177,7 @@ if ttl <= 0 then return r end
 redis.call('HSET', KEYS[1], 'x', expires)
 redis.call('PEXPIRE', KEYS[1], ttl)
 local member = r[4] .. ':' .. ARGV[1]
-redis.call('ZADD', KEYS[2], 'XX', expires, member)
+redis.call('ZADD', KEYS[2], 'XX', unpack(userPlaces(ARGV[1], tonumber(r[4]), expires)))
 keep(KEYS[2], ttl, ${USER_SLACK_MS})
 if r[3] == '' then
   redis.call('ZADD', KEYS[4], 'XX', expires, member)

@@ -58,7 +58,7 @@ else describe.each(targets)('RedisHoldStore on $name', (redis) => {
         await store.holdQuantity({ holdId: newId(), eventId, userId, quantity: 1, capacity: 5, ttlMs, maxPerUser: 10 });
       }
       const ttl = async (key: string) => client.pTTL(`${base}${key}`);
-      expect(await ttl(`user:${userId}`)).toBeGreaterThan(longest - 5_000);
+      expect(await ttl(`user-places:${userId}`)).toBeGreaterThan(longest - 5_000);
       expect(await ttl('places')).toBeGreaterThan(longest - 5_000);
       expect(await ttl('placed')).toBeGreaterThan(longest - 5_000);
       // Lapsed seats stay reportable for a day after the last one.

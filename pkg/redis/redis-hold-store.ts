@@ -177,7 +177,8 @@ export class RedisHoldStore implements HoldStore {
     const base = `${this.prefix}hold:{${eventId}}:`;
     return {
       record: (holdId: string) => `${base}h:${holdId}`,
-      user: (userId: string) => `${base}user:${userId}`,
+      // One member per place (hold-scripts.ts); `user:` held the older '<qty>:<hold id>' members.
+      user: (userId: string) => `${base}user-places:${userId}`,
       seat: (seatId: string) => `${base}seat:${seatId}`,
       seats: `${base}seats`,
       places: `${base}places`,

@@ -1,3 +1,4 @@
+import type { Hold } from '../domain/hold';
 import { newId } from '../domain/id';
 import type { HoldOutcome, HoldStore, QuantityHoldRequest, SeatHoldRequest } from './hold-store';
 
@@ -128,10 +129,15 @@ export function holdStoreContract(open: () => Promise<HoldStoreHarness>): void {
   it('keeps counting an extended hold in the user cap past its first expiry', async () => {
     const eventId = newId();
     const userId = `user-${newId()}`;
-    const seated = won(await h.store.holdSeats(seatReq(eventId, seats(2), { userId, maxPerUser: 4, ttlMs: SHORT })));
-    const standing = won(await h.store.holdQuantity(qtyReq(`${eventId}-standing`, 2, 10, { userId, maxPerUser: 4, ttlMs: SHORT })));
-    await h.store.extend(seated.id, new Date(seated.createdAt.getTime() + LONG));
-    await h.store.extend(standing.id, new Date(standing.createdAt.getTime() + LONG));
+    // Side by side, so both are extended well inside their short TTL.
+    const [seated, standing] = (
+      await Promise.all([
+        h.store.holdSeats(seatReq(eventId, seats(2), { userId, maxPerUser: 4, ttlMs: SHORT })),
+        h.store.holdQuantity(qtyReq(`${eventId}-standing`, 2, 10, { userId, maxPerUser: 4, ttlMs: SHORT })),
+      ])
+    ).map(won) as [Hold, Hold];
+    const extended = await Promise.all([seated, standing].map((hold) => h.store.extend(hold.id, new Date(hold.createdAt.getTime() + LONG))));
+    expect(extended.every((hold) => hold !== null)).toBe(true);
     await h.elapse(PAST_SHORT);
     expect(await h.store.holdSeats(seatReq(eventId, seats(3), { userId, maxPerUser: 4 }))).toEqual({ ok: false, reason: 'user_limit', held: 2, limit: 4 });
     expect(await h.store.holdQuantity(qtyReq(`${eventId}-standing`, 3, 10, { userId, maxPerUser: 4 }))).toEqual({ ok: false, reason: 'user_limit', held: 2, limit: 4 });

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { inject, injectable } from 'inversify';
+import { v5 as uuidv5 } from 'uuid';
 import { Clock } from '../../lib/adapter/clock';
 import { HoldStore } from '../../lib/adapter/hold-store';
 import { Logger } from '../../lib/adapter/logger';
@@ -35,11 +35,11 @@ export type PurchaseRequest = (
 // between, the seat is blocked for this long at most (or HOLD_TTL_SECONDS when that is shorter).
 const ONE_CALL_HOLD_TTL_SECONDS = 30;
 
-/** A UUID (version 8) that one user's one Idempotency-Key always gives, and nothing else does in practice. */
+// The namespace of one-call purchase hold ids (a name-based UUID: the same user and key always give the same id).
+const ATTEMPT_HOLD_NAMESPACE = '53e76669-4191-4af6-a973-441f1730943c';
+
 function attemptHoldId(userId: string, key: string): string {
-  const hex = createHash('sha256').update(`one-call purchase\0${userId}\0${key}`).digest('hex');
-  const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  return uuidv5(`${userId}\0${key}`, ATTEMPT_HOLD_NAMESPACE);
 }
 
 function holdExpired(detail = 'The hold has expired or was released; hold the seats again.'): ConflictError {
